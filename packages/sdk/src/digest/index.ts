@@ -1,0 +1,2 @@
+export { digestFile, digestBytes } from './file-digest.js';
+export type { DigestFileOptions, DigestProgress, FileDigest } from './file-digest.js';

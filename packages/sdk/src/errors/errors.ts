@@ -1,0 +1,82 @@
+/**
+ * Stable error codes. Clients (the CLI, the API, build scripts) branch on `code`, never on the
+ * message. Adding a code is a minor change; renaming one is a breaking change.
+ */
+export type SignetErrorCode =
+  // input
+  | 'INVALID_ARGUMENT'
+  | 'INVALID_KEY_URI'
+  | 'UNKNOWN_SCHEME'
+  | 'UNSUPPORTED_ALGORITHM'
+  | 'DIGEST_LENGTH_MISMATCH'
+  | 'ALGORITHM_KEY_MISMATCH'
+  | 'INVALID_SIGNATURE_ENCODING'
+  | 'INVALID_CERTIFICATE'
+  | 'CERTIFICATE_KEY_MISMATCH'
+  | 'INVALID_FORMAT'
+  // keys and key stores
+  | 'KEY_NOT_FOUND'
+  | 'KEY_EXISTS'
+  | 'BAD_PASSPHRASE'
+  | 'PASSPHRASE_REQUIRED'
+  | 'KEYSTORE_CORRUPT'
+  // verification
+  | 'VERIFICATION_FAILED'
+  // providers and I/O
+  | 'PERMISSION_DENIED'
+  | 'THROTTLED'
+  | 'UNAVAILABLE'
+  | 'PROVIDER_CLOSED'
+  | 'IO_ERROR'
+  | 'ABORTED'
+  | 'INTERNAL';
+
+/** Codes worth retrying with backoff: the same request may succeed later. */
+const RETRYABLE: ReadonlySet<SignetErrorCode> = new Set(['THROTTLED', 'UNAVAILABLE']);
+
+export interface SignetErrorOptions {
+  /** The original error (vendor, HTTP, PKCS#11, file system), kept for logs. */
+  cause?: unknown;
+  /** Small, non-secret facts that help a person act on the error (a path, a key name). */
+  details?: Record<string, unknown>;
+}
+
+/**
+ * The one error type of Signet. Every failure that crosses a package boundary is a `SignetError`
+ * with a stable {@link SignetErrorCode}; foreign errors are translated at the boundary and kept as
+ * `cause`.
+ *
+ * @example
+ * ```ts
+ * try { await signer.sign(digest) }
+ * catch (e) { if (isSignetError(e, 'DIGEST_LENGTH_MISMATCH')) ... }
+ * ```
+ */
+export class SignetError extends Error {
+  override readonly name = 'SignetError';
+  readonly code: SignetErrorCode;
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(code: SignetErrorCode, message: string, options: SignetErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.details = Object.freeze({ ...options.details });
+  }
+
+  /** Whether the same request may succeed if retried later (throttling, outages). */
+  get retryable(): boolean {
+    return RETRYABLE.has(this.code);
+  }
+}
+
+/** Narrows `error` to a {@link SignetError}, optionally with one of the given codes. */
+export function isSignetError(error: unknown, ...codes: SignetErrorCode[]): error is SignetError {
+  return error instanceof SignetError && (codes.length === 0 || codes.includes(error.code));
+}
+
+/** Throws an AbortError-coded SignetError when `signal` is aborted. */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) {
+    throw new SignetError('ABORTED', 'The operation was aborted', { cause: signal.reason });
+  }
+}

@@ -1,0 +1,2 @@
+export { SignetError, isSignetError, throwIfAborted } from './errors.js';
+export type { SignetErrorCode, SignetErrorOptions } from './errors.js';

@@ -1,0 +1,17 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: {
+    index: 'src/index.ts',
+    soft: 'src/provider/soft/index.ts',
+    x509: 'src/x509/index.ts',
+    'formats/raw': 'src/formats/raw/index.ts',
+    'formats/cms': 'src/formats/cms/index.ts',
+  },
+  format: ['esm', 'cjs'],
+  dts: true,
+  clean: true,
+  sourcemap: true,
+  target: 'node20',
+  splitting: true,
+});
