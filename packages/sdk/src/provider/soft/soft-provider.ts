@@ -7,6 +7,7 @@ import {
   CURVES,
   curveOf,
   getAlgorithm,
+  isKeySpec,
   type KeySpec,
 } from '../../algorithms/algorithms.js';
 import { SignetError, throwIfAborted } from '../../errors/errors.js';
@@ -199,7 +200,7 @@ export async function createSoftKeyProvider(options: SoftKeyProviderOptions): Pr
     async generateKey({ name, spec, signal }) {
       assertOpen();
       checkNewName(name);
-      if (typeof spec !== 'string' || !algorithmsForKeySpec(spec).length) {
+      if (!isKeySpec(spec)) {
         throw new SignetError('UNSUPPORTED_ALGORITHM', `Unknown key spec "${String(spec)}"`);
       }
       if ((await readJson(keyPath(directory, name))) !== undefined) throw keyExists(name);
