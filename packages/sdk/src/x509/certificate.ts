@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { SignetError } from '../errors/errors.js';
+import { isWellNested } from './ber-nesting.js';
 
 /** The facts of a certificate a person or a policy looks at. */
 export interface CertificateSummary {
@@ -41,16 +42,21 @@ export function parseCertificate(der: Uint8Array): pkijs.Certificate {
   try {
     const asn1 = asn1js.fromBER(der);
     if (asn1.offset === -1 || asn1.offset !== der.byteLength) throw new Error(asn1.result.error || 'trailing bytes');
+    if (!isWellNested(asn1.result)) throw new Error('an element runs past the end of the element that holds it');
     return new pkijs.Certificate({ schema: asn1.result });
   } catch (cause) {
     throw new SignetError('INVALID_CERTIFICATE', 'Not a DER X.509 certificate', { cause });
   }
 }
 
-/** Formats an X.500 name as `CN=..., O=...` (RFC 4514 order reversed for reading). */
+/**
+ * Formats an X.500 name the RFC 4514 way, most specific first: `CN=Release, O=Acme, C=DE` for a
+ * name encoded as C, O, CN.
+ */
 export function formatName(name: pkijs.RelativeDistinguishedNames): string {
   return name.typesAndValues
     .map((tv) => `${RDN_NAMES[tv.type] ?? tv.type}=${String(tv.value.valueBlock.value)}`)
+    .reverse()
     .join(', ');
 }
 

@@ -99,7 +99,9 @@ describe('the software key store', () => {
     await soft.generateKey({ name: 'damaged', spec: 'ec-p256' });
     const path = join(dir, 'keys', 'damaged.json');
     const record = JSON.parse(await readFile(path, 'utf8'));
-    record.sealed.data = Buffer.from(record.sealed.data, 'base64').map((b: number, i: number) => (i === 5 ? b ^ 1 : b)).toString('base64');
+    const sealed = Buffer.from(record.sealed.data, 'base64');
+    sealed[5]! ^= 1;
+    record.sealed.data = sealed.toString('base64');
     await writeFile(path, JSON.stringify(record));
     const before = await snapshot(dir);
     const reopened = await openTestStore(dir);

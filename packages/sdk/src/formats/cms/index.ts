@@ -1,1 +1,11 @@
-export {};
+/**
+ * `@signet/sdk/formats/cms`: detached CMS/PKCS#7 signatures (`.p7s`) that `openssl cms -verify`
+ * checks. Signing needs only the artifact's digest and a {@link Signer} whose key has a certificate.
+ *
+ * @packageDocumentation
+ */
+export { signCms } from './sign.js';
+export type { CmsSignInput, CmsSignOptions } from './sign.js';
+export { verifyCms } from './verify.js';
+export type { CmsVerifyInput, CmsVerifyOptions, CmsVerification } from './verify.js';
+export { cmsToPem, decodeCms } from './armor.js';

@@ -27,11 +27,12 @@ import {
 } from './key-store.js';
 import { createPrehashKey, loadNative, type PrehashBackend, type PrehashKey } from './prehash-key.js';
 
+import { DEFAULT_SCRYPT, deriveKek, newKdfParams, open, seal, type KeyStoreSecret } from './sealing.js';
+
 interface LoadedKey {
   readonly spec: KeySpec;
   readonly key: PrehashKey;
 }
-import { DEFAULT_SCRYPT, deriveKek, newKdfParams, open, seal, type KeyStoreSecret } from './sealing.js';
 
 export interface SoftKeyProviderOptions {
   /** Folder of the key store. Created (mode 0700) when missing and `create` is true. */

@@ -1,0 +1,136 @@
+import { stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { Option, type Command } from 'commander';
+import { createSigner, getAlgorithm, SignetError, type Signer } from '@signet/sdk';
+import { cmsToPem, signCms } from '@signet/sdk/formats/cms';
+import { signRaw } from '@signet/sdk/formats/raw';
+import type { Context } from '../context.js';
+import { keyUri } from '../describe.js';
+import { assertWritable, digestInputs, statInputs, writeOutputs, type InputFile, type OutputFile } from '../files.js';
+import { table, type Result } from '../output.js';
+import type { Act } from '../run.js';
+import type { SignatureFormat } from '../signature-file.js';
+
+interface SignOptions {
+  key: string;
+  format: SignatureFormat;
+  algorithm?: string;
+  out?: string;
+  base64?: boolean;
+  force?: boolean;
+}
+
+const EXTENSIONS: Readonly<Record<SignatureFormat, string>> = { cms: '.p7s', raw: '.sig' };
+
+export function registerSign(program: Command, act: Act): void {
+  program
+    .command('sign')
+    .description('sign files into FILE.p7s (CMS) or FILE.sig (raw)')
+    .argument('<file...>', 'files to sign')
+    .requiredOption('-k, --key <uri>', 'signing key, e.g. soft://release')
+    .addOption(new Option('-f, --format <format>', 'signature format').choices(['cms', 'raw']).default('cms'))
+    .option('-a, --algorithm <id>', "signature algorithm (default: the key's)")
+    .option('-o, --out <path>', 'output file, or a folder for several files')
+    .option('--base64', 'write text: base64 (raw) or PEM (cms) instead of binary')
+    .option('--force', 'replace existing signature files')
+    .addHelpText(
+      'after',
+      `
+Only each file's digest reaches the key provider; the file itself stays here.
+CMS signatures carry the key's certificate: create one first with "signet keys cert".
+
+Examples:
+  $ signet sign app.tgz --key soft://release                   # app.tgz.p7s
+  $ signet sign app.tgz --key soft://release --format raw      # app.tgz.sig
+  $ signet sign dist/*.jar --key soft://release --out signatures/
+  $ openssl cms -verify -binary -inform DER -in app.tgz.p7s -content app.tgz \\
+      -CAfile release.pem -purpose any -out /dev/null`,
+    )
+    .action(act(async (ctx, names: string[], options: SignOptions) => sign(ctx, names, options)));
+}
+
+async function sign(ctx: Context, names: string[], options: SignOptions): Promise<Result> {
+  const algorithm = options.algorithm === undefined ? undefined : getAlgorithm(options.algorithm).id;
+  const uri = keyUri(options.key);
+  const force = options.force === true;
+  const inputs = await statInputs(ctx, names);
+  const targets = await outputTargets(ctx, inputs, options);
+  await assertWritable(targets, force);
+
+  const signer = await createSigner(ctx.registry, uri, { algorithm, signal: ctx.signal });
+  if (options.format === 'cms' && signer.key.certificates.length === 0) {
+    throw new SignetError(
+      'INVALID_ARGUMENT',
+      `${uri} has no certificate, which a CMS signature carries: run "signet keys cert ${uri}" first, or sign with --format raw`,
+    );
+  }
+  const digests = await digestInputs(ctx, inputs, signer.algorithm.hash);
+  const outputs: OutputFile[] = [];
+  for (const [i, target] of targets.entries()) {
+    const signature = await signDigest(ctx, signer, options.format, digests[i]!);
+    outputs.push({ ...target, data: options.base64 ? textForm(options.format, signature) : signature });
+  }
+  await writeOutputs(outputs, force);
+
+  const how = `${signer.algorithm.id}, ${options.format}`;
+  const text =
+    inputs.length === 1
+      ? `Signed ${inputs[0]!.name} -> ${targets[0]!.name} (${how})`
+      : `Signed with ${signer.key.uri} (${how}):\n${table(inputs.map((input, i) => ['  ' + input.name, '->', targets[i]!.name]))}`;
+  return {
+    status: true,
+    text,
+    json: {
+      key: signer.key.uri,
+      algorithm: signer.algorithm.id,
+      format: options.format,
+      signatures: inputs.map((input, i) => ({
+        file: input.name,
+        signature: targets[i]!.name,
+        digest: { algorithm: signer.algorithm.hash, value: Buffer.from(digests[i]!).toString('hex') },
+      })),
+    },
+  };
+}
+
+function signDigest(ctx: Context, signer: Signer, format: SignatureFormat, digest: Uint8Array): Promise<Uint8Array> {
+  return format === 'raw' ? signRaw(signer, { digest }, { signal: ctx.signal }) : signCms(signer, { digest }, { signal: ctx.signal });
+}
+
+/** Where each signature goes: beside its file, into `--out`, or `--out` itself for one file. */
+async function outputTargets(ctx: Context, inputs: readonly InputFile[], options: SignOptions): Promise<Omit<OutputFile, 'data'>[]> {
+  const extension = EXTENSIONS[options.format];
+  let targets: Omit<OutputFile, 'data'>[];
+  if (options.out === undefined) {
+    targets = inputs.map((input) => ({ name: input.name + extension, path: input.path + extension }));
+  } else {
+    const out = options.out;
+    const folder = out.endsWith('/') || (await stat(ctx.path(out)).then((s) => s.isDirectory(), () => false));
+    if (!folder && inputs.length > 1) {
+      throw new SignetError('INVALID_ARGUMENT', `--out must be an existing folder when signing ${inputs.length} files`);
+    }
+    targets = folder
+      ? inputs.map((input) => {
+          const name = join(out, basename(input.name) + extension);
+          return { name, path: ctx.path(name) };
+        })
+      : [{ name: out, path: ctx.path(out) }];
+  }
+  const seen = new Set<string>(inputs.map((input) => input.path));
+  for (const target of targets) {
+    if (seen.has(target.path)) {
+      throw new SignetError('INVALID_ARGUMENT', `${target.name} would be written twice, or over a file being signed`);
+    }
+    seen.add(target.path);
+  }
+  return targets;
+}
+
+/**
+ * A signature as text. Raw: base64 in 64-column lines, which `openssl base64 -d` and `base64 -d`
+ * both read. CMS: a PEM `PKCS7` block, which `openssl cms -verify -inform PEM` reads.
+ */
+function textForm(format: SignatureFormat, bytes: Uint8Array): string {
+  if (format === 'cms') return cmsToPem(bytes);
+  return Buffer.from(bytes).toString('base64').replace(/.{1,64}/g, '$&\n');
+}
