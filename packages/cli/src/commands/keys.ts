@@ -55,18 +55,27 @@ Examples:
     .description('show a key, its certificates and its public key')
     .argument('<uri>', 'key URI, e.g. soft://release')
     .option('--public-key', 'print only the public key (PEM), e.g. for openssl')
+    .option('--certificate', 'print only the certificate chain (PEM, the key\'s own first)')
     .addHelpText(
       'after',
       `
 Examples:
   $ signet keys show soft://release
   $ signet keys show soft://release --public-key > release.pub.pem
-  $ openssl dgst -sha256 -verify release.pub.pem -signature app.tgz.sig app.tgz`,
+  $ openssl dgst -sha256 -verify release.pub.pem -signature app.tgz.sig app.tgz
+  $ signet keys show soft://release --certificate > release.pem`,
     )
     .action(
-      act(async (ctx, uri: string, options: { publicKey?: boolean }) => {
+      act(async (ctx, uri: string, options: { publicKey?: boolean; certificate?: boolean }) => {
         const key = await getKey(ctx, keyUri(uri));
         if (options.publicKey) return { json: { uri: key.uri, publicKey: publicKeyPem(key.publicKey) }, text: publicKeyPem(key.publicKey) };
+        if (options.certificate) {
+          if (key.certificates.length === 0) {
+            throw new SignetError('KEY_NOT_FOUND', `${key.uri} has no certificate: attach one with "signet keys cert ${key.uri}"`);
+          }
+          const pem = key.certificates.map((c) => toPem('CERTIFICATE', c)).join('');
+          return { json: { uri: key.uri, certificates: pem }, text: pem };
+        }
         return { json: keyJson(key), text: showText(key) };
       }),
     );
