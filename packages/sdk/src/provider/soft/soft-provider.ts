@@ -1,33 +1,14 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPair, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPair, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
-import {
-  algorithmsForKeySpec,
-  assertAlgorithmFitsKey,
-  assertDigestLength,
-  CURVES,
-  curveOf,
-  getAlgorithm,
-  isKeySpec,
-  type KeySpec,
-} from '../../algorithms/algorithms.js';
+import { assertAlgorithmFitsKey, assertDigestLength, CURVES, curveOf, getAlgorithm, isKeySpec, type KeySpec } from '../../algorithms/algorithms.js';
 import { SignetError, throwIfAborted } from '../../errors/errors.js';
-import type { CallOptions, KeyInfo, KeyProvider, SetCertificatesParams, SignDigestParams } from '../provider.js';
 import { assertCertificateHoldsKey } from '../../x509/certificate.js';
-import {
-  corrupt,
-  headerPath,
-  KEY_NAME,
-  keyPath,
-  listKeyNames,
-  parseHeader,
-  parseKeyRecord,
-  readJson,
-  writeJsonAtomic,
-  type KeyRecord,
-} from './key-store.js';
+import type { CallOptions, KeyInfo, KeyProvider, SetCertificatesParams, SignDigestParams } from '../provider.js';
+import { keyAad, keyExists, specOfKeyObject, toInfo } from './key-record.js';
+import { corrupt, KEY_NAME, keyPath, listKeyNames, parseKeyRecord, readJson, writeJsonAtomic, type KeyRecord } from './key-store.js';
 import { createPrehashKey, loadNative, type PrehashBackend, type PrehashKey } from './prehash-key.js';
-
-import { DEFAULT_SCRYPT, deriveKek, newKdfParams, open, seal, type KeyStoreSecret } from './sealing.js';
+import { open, seal, type KeyStoreSecret, type ScryptCost } from './sealing.js';
+import { unlock } from './unlock.js';
 
 interface LoadedKey {
   readonly spec: KeySpec;
@@ -45,7 +26,7 @@ export interface SoftKeyProviderOptions {
    * scrypt cost for a new passphrase-protected store. Default `{ N: 2 ** 17, r: 8, p: 1 }`
    * (128 MiB, ~0.3 s). Existing stores keep the cost they were created with.
    */
-  scryptCost?: { N: number; r: number; p: number };
+  scryptCost?: ScryptCost;
   /**
    * How digests are signed: `auto` (default) uses the optional `@signet/native-signer` addon when it
    * loads and the portable route otherwise; `native` requires the addon; `portable` never uses it.
@@ -70,7 +51,6 @@ export interface SoftKeyProvider extends KeyProvider {
   close(): Promise<void>;
 }
 
-const CHECK_PLAINTEXT = 'signet-keystore-check-v1';
 const generateKeyPairAsync = promisify(generateKeyPair);
 
 /**
@@ -243,66 +223,4 @@ export async function createSoftKeyProvider(options: SoftKeyProviderOptions): Pr
       loaded.clear();
     },
   };
-}
-
-/** Opens the store header (creating it if allowed) and proves the secret against its check value. */
-async function unlock(options: SoftKeyProviderOptions): Promise<Buffer> {
-  const path = headerPath(options.directory);
-  const value = await readJson(path);
-  if (value === undefined) {
-    if (options.create === false) {
-      throw new SignetError('KEY_NOT_FOUND', `No key store in ${options.directory}`, { details: { path } });
-    }
-    const kdf = newKdfParams(options.secret, options.scryptCost ?? DEFAULT_SCRYPT);
-    const kek = await deriveKek(options.secret, kdf);
-    const header = { format: 'signet-keystore', version: 1, kdf, check: seal(kek, Buffer.from(CHECK_PLAINTEXT), 'check') };
-    if (await writeJsonAtomic(path, header, true)) return kek;
-    return unlock(options); // another process created it first: open theirs
-  }
-  const header = parseHeader(path, value);
-  let kek: Buffer;
-  try {
-    kek = await deriveKek(options.secret, header.kdf);
-  } catch (cause) {
-    throw new SignetError('BAD_PASSPHRASE', `Cannot open the key store in ${options.directory}: ${(cause as Error).message}`, { cause });
-  }
-  if (open(kek, header.check, 'check')?.toString() !== CHECK_PLAINTEXT) {
-    throw new SignetError('BAD_PASSPHRASE', `Wrong passphrase or master key for the key store in ${options.directory}`, {
-      details: { directory: options.directory },
-    });
-  }
-  return kek;
-}
-
-function keyAad(record: Pick<KeyRecord, 'name' | 'spec' | 'publicKey'>): string {
-  const fingerprint = createHash('sha256').update(Buffer.from(record.publicKey, 'base64')).digest('hex');
-  return `signet-key:v1:${record.name}:${record.spec}:${fingerprint}`;
-}
-
-function keyExists(name: string): SignetError {
-  return new SignetError('KEY_EXISTS', `A key named soft://${name} already exists`, { details: { key: `soft://${name}` } });
-}
-
-function toInfo(record: KeyRecord): KeyInfo {
-  return {
-    uri: `soft://${record.name}`,
-    name: record.name,
-    spec: record.spec,
-    algorithms: algorithmsForKeySpec(record.spec).map((a) => a.id),
-    publicKey: new Uint8Array(Buffer.from(record.publicKey, 'base64')),
-    certificates: record.certificates.map((c) => new Uint8Array(Buffer.from(c, 'base64'))),
-    createdAt: new Date(record.createdAt),
-  };
-}
-
-function specOfKeyObject(key: KeyObject): KeySpec {
-  const d = key.asymmetricKeyDetails ?? {};
-  if (key.asymmetricKeyType === 'rsa' && [2048, 3072, 4096].includes(d.modulusLength ?? 0)) {
-    return `rsa-${d.modulusLength}` as KeySpec;
-  }
-  if (key.asymmetricKeyType === 'ec') {
-    const spec = ({ prime256v1: 'ec-p256', secp384r1: 'ec-p384', secp521r1: 'ec-p521' } as const)[d.namedCurve as 'prime256v1'];
-    if (spec) return spec;
-  }
-  throw new SignetError('UNSUPPORTED_ALGORITHM', `Keys of type ${key.asymmetricKeyType} ${d.modulusLength ?? d.namedCurve ?? ''} are not supported`);
 }
