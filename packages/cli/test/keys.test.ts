@@ -136,6 +136,15 @@ describe('signet keys', () => {
       expect(stdout).toMatch(/^soft:\/\/release\s+ec-p256\s+ecdsa-p256-sha256\s+.*CN=Example Release, O=Example, until \d{4}-\d\d-\d\d$/m);
     });
 
+    it('prints the certificate chain alone with --certificate, in a form openssl reads', async () => {
+      const shown = await box.cli(['keys', 'show', 'soft://release', '--certificate']);
+      expect(shown.code).toBe(0);
+      await writeFile(join(box.cwd, 'shown.pem'), shown.stdout);
+      const text = await tool('openssl', ['x509', '-in', 'shown.pem', '-noout', '-subject'], box.cwd);
+      expect(text.stdout).toContain('CN = Example Release');
+      expect((await box.cli(['keys', 'show', 'soft://p384', '--certificate'])).code).toBe(3);
+    });
+
     it('refuses to replace an attached certificate without --force', async () => {
       const before = await snapshot(box.keystore);
       const result = await box.cli(['keys', 'cert', 'soft://release', '--json']);
