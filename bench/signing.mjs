@@ -26,7 +26,9 @@ const CASES = [
 /** `openssl speed -mr` output → sign/s per algorithm name (one core, same run). */
 async function opensslSpeed(seconds) {
   const names = [...new Set(CASES.map((c) => c[2]))];
-  const { stdout } = await exec('openssl', ['speed', '-mr', '-seconds', String(seconds), ...names], { maxBuffer: 1 << 20 });
+  const { stdout } = await exec('openssl', ['speed', '-mr', '-seconds', String(seconds), ...names], {
+    maxBuffer: 1 << 20,
+  });
   const rates = {};
   for (const line of stdout.split('\n')) {
     // +F2:<index>:<bits>:<sign/s>:<verify/s> (RSA), +F4:... (ECDSA)
@@ -49,19 +51,28 @@ function directCall(route, pkcs8, algorithm, native) {
     return (digest) => curve.sign(digest, d, { prehash: false, lowS: false, format: 'der' });
   }
   if (algorithm.scheme === 'pkcs1') {
-    return (digest) => privateEncrypt({ key, padding: constants.RSA_PKCS1_PADDING }, digestInfo(algorithm.hash, digest));
+    return (digest) =>
+      privateEncrypt({ key, padding: constants.RSA_PKCS1_PADDING }, digestInfo(algorithm.hash, digest));
   }
   return undefined; // PSS has no single library call on the portable route: EMSA-PSS is ours
 }
 
 export async function benchSigning(dir, { seconds = 1.5 } = {}) {
-  const native = await import('@signet/native-signer').then((m) => (m.available ? m : undefined), () => undefined);
+  const native = await import('@signet/native-signer').then(
+    (m) => (m.available ? m : undefined),
+    () => undefined,
+  );
   const routes = native ? ['native', 'portable'] : ['portable'];
   const speed = await opensslSpeed(2);
   const results = [];
   for (const route of routes) {
     const directory = await mkdtemp(join(dir, `keys-${route}-`));
-    const soft = await createSoftKeyProvider({ directory, secret: { passphrase: 'bench' }, scryptCost: { N: 1024, r: 8, p: 1 }, backend: route });
+    const soft = await createSoftKeyProvider({
+      directory,
+      secret: { passphrase: 'bench' },
+      scryptCost: { N: 1024, r: 8, p: 1 },
+      backend: route,
+    });
     // The bench imports the same PKCS#8 it gives the provider, so both sides use one key.
     const keys = {};
     for (const [spec] of CASES) {
@@ -69,7 +80,9 @@ export async function benchSigning(dir, { seconds = 1.5 } = {}) {
       const { generateKeyPairSync } = await import('node:crypto');
       const pair = spec.startsWith('rsa')
         ? generateKeyPairSync('rsa', { modulusLength: Number(spec.slice(4)) })
-        : generateKeyPairSync('ec', { namedCurve: { 'ec-p256': 'P-256', 'ec-p384': 'P-384', 'ec-p521': 'P-521' }[spec] });
+        : generateKeyPairSync('ec', {
+            namedCurve: { 'ec-p256': 'P-256', 'ec-p384': 'P-384', 'ec-p521': 'P-521' }[spec],
+          });
       keys[spec] = pair.privateKey.export({ format: 'der', type: 'pkcs8' });
       await soft.importKey({ name: spec, pkcs8: keys[spec] });
     }
@@ -83,7 +96,14 @@ export async function benchSigning(dir, { seconds = 1.5 } = {}) {
       const direct = call ? opsPerSecondSync(() => call(digest), seconds) : undefined;
       const openssl = speed[opensslName];
       results.push({ route, spec, algorithm: id, ours, direct, openssl });
-      rows.push([`${spec} ${id}`, fmt(ours), direct ? fmt(direct) : '—', direct ? ratio(ours, direct) : '—', fmt(openssl), ratio(ours, openssl)]);
+      rows.push([
+        `${spec} ${id}`,
+        fmt(ours),
+        direct ? fmt(direct) : '—',
+        direct ? ratio(ours, direct) : '—',
+        fmt(openssl),
+        ratio(ours, openssl),
+      ]);
     }
     await soft.close();
     console.log(`\nSoftware provider signing, ${route} route, one caller awaiting each signature (ops/s)\n`);

@@ -16,7 +16,9 @@ export function ensureTools(tools = TOOLS) {
   if (missing.length === 0) return;
   const packages = [...new Set(missing.map(([, pkg]) => pkg))];
   if (process.getuid?.() !== 0) {
-    throw new Error(`missing tools: ${missing.map(([c]) => c).join(', ')}; install: apt-get install -y ${packages.join(' ')}`);
+    throw new Error(
+      `missing tools: ${missing.map(([c]) => c).join(', ')}; install: apt-get install -y ${packages.join(' ')}`,
+    );
   }
   console.error(`Installing ${packages.join(', ')} (needed by the tests)...`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };

@@ -15,12 +15,16 @@ const env = { ...process.env, SIGNET_HOME: home };
 const show = (p) => relative(process.cwd(), p) || '.';
 
 mkdirSync(home, { recursive: true, mode: 0o700 });
-if (!['SIGNET_PASSPHRASE', 'SIGNET_PASSPHRASE_FILE', 'SIGNET_MASTER_KEY', 'SIGNET_MASTER_KEY_FILE'].some((v) => env[v])) {
+if (
+  !['SIGNET_PASSPHRASE', 'SIGNET_PASSPHRASE_FILE', 'SIGNET_MASTER_KEY', 'SIGNET_MASTER_KEY_FILE'].some((v) => env[v])
+) {
   // Development default: a master key beside the store. Real deployments pass a secret instead.
   const keyFile = join(home, 'master.key');
   if (!existsSync(keyFile)) writeFileSync(keyFile, randomBytes(32).toString('base64'), { mode: 0o600 });
   env.SIGNET_MASTER_KEY_FILE = keyFile;
-  console.log(`Development key store: ${show(home)} (master key in ${show(keyFile)}; set SIGNET_PASSPHRASE for real keys)\n`);
+  console.log(
+    `Development key store: ${show(home)} (master key in ${show(keyFile)}; set SIGNET_PASSPHRASE for real keys)\n`,
+  );
 }
 
 /** Runs the signet CLI with --json; exits with its code and message on failure. */
@@ -56,8 +60,31 @@ const verified = signet('verify', sample, '--key', uri);
 console.log(`✔ verified         by Signet: signed by ${verified.signer.subject} at ${verified.signingTime}`);
 
 const certPem = join(home, 'demo.pem');
-writeFileSync(certPem, execFileSync(process.execPath, [cli, 'keys', 'show', uri, '--certificate'], { env, encoding: 'utf8' }));
-const openssl = spawnSync('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', signed.signature, '-content', sample, '-CAfile', certPem, '-purpose', 'any', '-out', '/dev/null'], { encoding: 'utf8' });
+writeFileSync(
+  certPem,
+  execFileSync(process.execPath, [cli, 'keys', 'show', uri, '--certificate'], { env, encoding: 'utf8' }),
+);
+const openssl = spawnSync(
+  'openssl',
+  [
+    'cms',
+    '-verify',
+    '-binary',
+    '-inform',
+    'DER',
+    '-in',
+    signed.signature,
+    '-content',
+    sample,
+    '-CAfile',
+    certPem,
+    '-purpose',
+    'any',
+    '-out',
+    '/dev/null',
+  ],
+  { encoding: 'utf8' },
+);
 if (openssl.error) {
   console.log('  (openssl is not installed: skipped the independent check)');
 } else if (openssl.status === 0) {

@@ -1,6 +1,6 @@
 // `pnpm test`: every check the project has, in the order a failure is cheapest to read.
-// 1. the Debian verifiers are installed, 2. packages build, 3. types check, 4. packages are
-// publishable (publint, attw), 5. the test suite (vitest) runs against real openssl.
+// 1. the Debian verifiers are installed, 2. packages build, 3. types check and code is formatted,
+// 4. packages are publishable (publint, attw), 5. the test suite (vitest) runs against real openssl.
 import { spawnSync } from 'node:child_process';
 import { ensureTools } from './ensure-tools.mjs';
 
@@ -20,6 +20,7 @@ ensureTools();
 if (!process.env.SIGNET_SKIP_BUILD) {
   step('build', 'pnpm', ['build']);
   step('typecheck', 'pnpm', ['typecheck']);
+  step('formatting', 'pnpm', ['format:check']);
   step('package checks', 'pnpm', ['lint:packages']);
 }
 if (node) {

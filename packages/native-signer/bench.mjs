@@ -11,7 +11,10 @@ const THREADS = '2';
 if (process.env.UV_THREADPOOL_SIZE !== THREADS) {
   // The pool size must be fixed before libuv starts its pool, so set it for a fresh process.
   const env = { ...process.env, UV_THREADPOOL_SIZE: THREADS };
-  const run = spawnSync(process.execPath, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { env, stdio: 'inherit' });
+  const run = spawnSync(process.execPath, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+    env,
+    stdio: 'inherit',
+  });
   process.exit(run.status ?? 1);
 }
 
@@ -94,12 +97,24 @@ const nobleSign = await noble(digest);
 const cases = {
   'openssl speed ecdsap256 (1 core)': { base: 'p256' },
   'native P-256 sign (sync)': { base: 'p256', run: () => syncRate(() => ecKey.sign('ecdsa', 'sha256', digest)) },
-  'native P-256 signAsync (2 threads)': { base: 'p256', run: () => asyncRate(() => ecKey.signAsync('ecdsa', 'sha256', digest)) },
-  'node crypto.sign sha256 P-256 (hashes again)': { base: 'p256', run: () => syncRate(() => nodeSign('sha256', message, ec.privateKey)) },
+  'native P-256 signAsync (2 threads)': {
+    base: 'p256',
+    run: () => asyncRate(() => ecKey.signAsync('ecdsa', 'sha256', digest)),
+  },
+  'node crypto.sign sha256 P-256 (hashes again)': {
+    base: 'p256',
+    run: () => syncRate(() => nodeSign('sha256', message, ec.privateKey)),
+  },
   '@noble/curves p256 prehash:false': { base: 'p256', run: nobleSign && (() => syncRate(nobleSign)), optional: true },
   'openssl speed rsa3072 (1 core)': { base: 'rsa3072' },
-  'native RSA-3072 pkcs1 sign (sync)': { base: 'rsa3072', run: () => syncRate(() => rsaKey.sign('pkcs1', 'sha256', digest)) },
-  'native RSA-3072 pkcs1 signAsync (2 threads)': { base: 'rsa3072', run: () => asyncRate(() => rsaKey.signAsync('pkcs1', 'sha256', digest), 8) },
+  'native RSA-3072 pkcs1 sign (sync)': {
+    base: 'rsa3072',
+    run: () => syncRate(() => rsaKey.sign('pkcs1', 'sha256', digest)),
+  },
+  'native RSA-3072 pkcs1 signAsync (2 threads)': {
+    base: 'rsa3072',
+    run: () => asyncRate(() => rsaKey.signAsync('pkcs1', 'sha256', digest), 8),
+  },
 };
 
 const setup = `UV_THREADPOOL_SIZE=${THREADS}, ${seconds}s per case, best of ${rounds} round(s)`;
@@ -116,5 +131,8 @@ for (let round = 0; round < rounds; round++) {
 for (const [name, c] of Object.entries(cases)) {
   const rate = c.optional || c.run ? c.best : best[c.base];
   if (rate === undefined) console.log(`${name.padEnd(46)} (skipped: not installed)`);
-  else console.log(`${name.padEnd(46)} ${rate.toFixed(0).padStart(7)} sign/s  ${(rate / best[c.base]).toFixed(2)}x openssl`);
+  else
+    console.log(
+      `${name.padEnd(46)} ${rate.toFixed(0).padStart(7)} sign/s  ${(rate / best[c.base]).toFixed(2)}x openssl`,
+    );
 }

@@ -54,7 +54,12 @@ export interface Context {
 }
 
 /** Variables that unlock the key store, in the order the help and errors name them. */
-export const SECRET_VARIABLES = ['SIGNET_PASSPHRASE', 'SIGNET_PASSPHRASE_FILE', 'SIGNET_MASTER_KEY', 'SIGNET_MASTER_KEY_FILE'] as const;
+export const SECRET_VARIABLES = [
+  'SIGNET_PASSPHRASE',
+  'SIGNET_PASSPHRASE_FILE',
+  'SIGNET_MASTER_KEY',
+  'SIGNET_MASTER_KEY_FILE',
+] as const;
 
 /** Output settings alone: for errors raised before the command line is parsed. */
 export function outputFor(io: RunIO, options: GlobalOptions): Output {
@@ -84,9 +89,13 @@ export function createContext(io: RunIO, options: GlobalOptions): Context {
 
   async function openSoft(create: boolean): Promise<SoftKeyProvider> {
     if (!create && !(await keyStoreExists())) {
-      throw new SignetError('KEY_NOT_FOUND', `No key store in ${keystore}; create a key first: signet keys create NAME`, {
-        details: { keystore },
-      });
+      throw new SignetError(
+        'KEY_NOT_FOUND',
+        `No key store in ${keystore}; create a key first: signet keys create NAME`,
+        {
+          details: { keystore },
+        },
+      );
     }
     const secret = await readSecret(io);
     return createSoftKeyProvider({ directory: keystore, secret, create });
@@ -135,7 +144,10 @@ function signetHome(io: RunIO): string {
 export async function readSecret(io: Pick<RunIO, 'env' | 'cwd'>): Promise<KeyStoreSecret> {
   const set = SECRET_VARIABLES.filter((name) => io.env[name]);
   if (set.length === 0) {
-    throw new SignetError('PASSPHRASE_REQUIRED', 'The key store is locked: set SIGNET_PASSPHRASE or SIGNET_PASSPHRASE_FILE (or SIGNET_MASTER_KEY[_FILE])');
+    throw new SignetError(
+      'PASSPHRASE_REQUIRED',
+      'The key store is locked: set SIGNET_PASSPHRASE or SIGNET_PASSPHRASE_FILE (or SIGNET_MASTER_KEY[_FILE])',
+    );
   }
   if (set.length > 1) {
     throw new SignetError('INVALID_ARGUMENT', `Set only one of ${set.join(', ')}`);

@@ -53,7 +53,11 @@ export async function statInputs(ctx: Context, names: readonly string[]): Promis
 }
 
 /** Hashes every input in one streaming pass each, with one progress bar across all of them. */
-export async function digestInputs(ctx: Context, inputs: readonly InputFile[], hash: HashAlgorithm): Promise<Uint8Array[]> {
+export async function digestInputs(
+  ctx: Context,
+  inputs: readonly InputFile[],
+  hash: HashAlgorithm,
+): Promise<Uint8Array[]> {
   const total = inputs.reduce((sum, f) => sum + f.size, 0);
   const progress = ctx.progress(total, 'hashing');
   const digests: Uint8Array[] = [];
@@ -95,7 +99,10 @@ export async function exists(path: string): Promise<boolean> {
 }
 
 /** Refuses to replace existing files unless `force`. */
-export async function assertWritable(outputs: readonly Pick<OutputFile, 'name' | 'path'>[], force: boolean): Promise<void> {
+export async function assertWritable(
+  outputs: readonly Pick<OutputFile, 'name' | 'path'>[],
+  force: boolean,
+): Promise<void> {
   if (force) return;
   for (const output of outputs) {
     if (await exists(output.path)) {

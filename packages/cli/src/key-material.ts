@@ -52,7 +52,10 @@ function fromKeyObject(key: KeyObject, name: string): PublicKeyMaterial {
   const curve = key.asymmetricKeyType === 'ec' ? key.asymmetricKeyDetails?.namedCurve : undefined;
   const algorithm = curve ? CURVE_ALGORITHMS[curve] : undefined;
   if (!algorithm) {
-    throw new SignetError('UNSUPPORTED_ALGORITHM', `${name} holds a ${curve ?? key.asymmetricKeyType} key, which Signet does not verify`);
+    throw new SignetError(
+      'UNSUPPORTED_ALGORITHM',
+      `${name} holds a ${curve ?? key.asymmetricKeyType} key, which Signet does not verify`,
+    );
   }
   return { spki, defaultAlgorithm: algorithm };
 }

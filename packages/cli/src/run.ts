@@ -36,11 +36,13 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
     signal: options.signal,
   };
   let ctx: Context | undefined;
-  const act: Act = (handler) => async (...args) => {
-    const command = args.at(-1) as Command;
-    ctx = createContext(io, command.optsWithGlobals<GlobalOptions>());
-    ctx.out.result(await handler(ctx, ...(args.slice(0, -1) as never[])));
-  };
+  const act: Act =
+    (handler) =>
+    async (...args) => {
+      const command = args.at(-1) as Command;
+      ctx = createContext(io, command.optsWithGlobals<GlobalOptions>());
+      ctx.out.result(await handler(ctx, ...(args.slice(0, -1) as never[])));
+    };
   const program = buildProgram(io, act);
   try {
     await program.parseAsync([...argv], { from: 'user' });

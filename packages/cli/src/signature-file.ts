@@ -66,7 +66,7 @@ interface Tlv {
 function children(der: Uint8Array, range: { start: number; end: number } | number): Tlv[] {
   const { start, end } = typeof range === 'number' ? { start: range, end: der.length } : range;
   const out: Tlv[] = [];
-  for (let at = start; at < end; ) {
+  for (let at = start; at < end;) {
     if (at + 2 > end) throw new Error('truncated');
     const tag = der[at]!;
     let length = der[at + 1]!;

@@ -9,9 +9,14 @@ const PACKAGE = join(import.meta.dirname, '..');
 
 /** Builds dist/signet.js when it is missing or older than a source file (`pnpm test` builds first). */
 async function ensureBuilt(): Promise<void> {
-  const built = await stat(BIN).then((s) => s.mtimeMs, () => 0);
+  const built = await stat(BIN).then(
+    (s) => s.mtimeMs,
+    () => 0,
+  );
   const sources = await readdir(join(PACKAGE, 'src'), { recursive: true });
-  const newest = Math.max(...(await Promise.all(sources.map(async (f) => (await stat(join(PACKAGE, 'src', f))).mtimeMs))));
+  const newest = Math.max(
+    ...(await Promise.all(sources.map(async (f) => (await stat(join(PACKAGE, 'src', f))).mtimeMs))),
+  );
   if (newest > built) await promisify(execFile)('npx', ['tsup', '--silent'], { cwd: PACKAGE });
 }
 
@@ -52,7 +57,23 @@ describe('the signet binary', () => {
     expect(json(verified)).toMatchObject({ valid: true, trusted: true });
     const openssl = await tool(
       'openssl',
-      ['cms', '-verify', '-binary', '-inform', 'DER', '-in', 'app.tgz.p7s', '-content', 'app.tgz', '-CAfile', 'release.pem', '-purpose', 'any', '-out', '/dev/null'],
+      [
+        'cms',
+        '-verify',
+        '-binary',
+        '-inform',
+        'DER',
+        '-in',
+        'app.tgz.p7s',
+        '-content',
+        'app.tgz',
+        '-CAfile',
+        'release.pem',
+        '-purpose',
+        'any',
+        '-out',
+        '/dev/null',
+      ],
       box.cwd,
     );
     expect(openssl.ok, openssl.stderr).toBe(true);

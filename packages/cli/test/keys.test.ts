@@ -67,7 +67,9 @@ describe('signet keys', () => {
     });
 
     it('lists every key in --json', async () => {
-      const { keys } = json<{ keys: { uri: string; algorithms: string[] }[] }>(await box.cli(['keys', 'list', '--json']));
+      const { keys } = json<{ keys: { uri: string; algorithms: string[] }[] }>(
+        await box.cli(['keys', 'list', '--json']),
+      );
       expect(keys.map((k) => k.uri)).toEqual(expect.arrayContaining(['soft://release', 'soft://legacy']));
       expect(keys.find((k) => k.uri === 'soft://legacy')!.algorithms[0]).toBe('rsa-pkcs1-sha256');
     });
@@ -116,11 +118,25 @@ describe('signet keys', () => {
 
   describe('cert', () => {
     it('issues a self-signed code-signing certificate, attaches it and writes it as PEM', async () => {
-      const result = await box.cli(['keys', 'cert', 'soft://release', '--subject', 'CN=Example Release, O=Example', '--days', '30', '--out', 'release.pem']);
+      const result = await box.cli([
+        'keys',
+        'cert',
+        'soft://release',
+        '--subject',
+        'CN=Example Release, O=Example',
+        '--days',
+        '30',
+        '--out',
+        'release.pem',
+      ]);
       expect(result.code).toBe(0);
       expect(result.stdout).toContain('Certificate attached to soft://release');
       expect(result.stdout).toMatch(/Subject {2}CN=Example Release|Subject +CN=Example Release, O=Example/);
-      const text = await tool('openssl', ['x509', '-in', 'release.pem', '-noout', '-subject', '-ext', 'extendedKeyUsage'], box.cwd);
+      const text = await tool(
+        'openssl',
+        ['x509', '-in', 'release.pem', '-noout', '-subject', '-ext', 'extendedKeyUsage'],
+        box.cwd,
+      );
       expect(text.ok).toBe(true);
       expect(text.stdout).toContain('CN = Example Release');
       expect(text.stdout).toContain('Code Signing');
@@ -133,7 +149,9 @@ describe('signet keys', () => {
 
     it('shows the certificate in the key list', async () => {
       const { stdout } = await box.cli(['keys', 'list']);
-      expect(stdout).toMatch(/^soft:\/\/release\s+ec-p256\s+ecdsa-p256-sha256\s+.*CN=Example Release, O=Example, until \d{4}-\d\d-\d\d$/m);
+      expect(stdout).toMatch(
+        /^soft:\/\/release\s+ec-p256\s+ecdsa-p256-sha256\s+.*CN=Example Release, O=Example, until \d{4}-\d\d-\d\d$/m,
+      );
     });
 
     it('prints the certificate chain alone with --certificate, in a form openssl reads', async () => {
@@ -157,7 +175,9 @@ describe('signet keys', () => {
       const result = await box.cli(['keys', 'cert', 'soft://legacy', '--out', 'release.pem']);
       expect(result.code).toBe(2);
       expect(result.stderr).toContain('release.pem already exists');
-      expect(json<{ certificates: unknown[] }>(await box.cli(['keys', 'show', 'legacy', '--json'])).certificates).toEqual([]);
+      expect(
+        json<{ certificates: unknown[] }>(await box.cli(['keys', 'show', 'legacy', '--json'])).certificates,
+      ).toEqual([]);
     });
 
     it('refuses a subject attribute it does not know', async () => {
@@ -174,22 +194,64 @@ describe('signet keys', () => {
   describe('import-cert', () => {
     it('attaches a chain whose first certificate holds the key', async () => {
       await box.cli(['keys', 'create', 'imported-cert']);
-      await writeFile(join(box.cwd, 'imported.pub.pem'), (await box.cli(['keys', 'show', 'imported-cert', '--public-key'])).stdout);
+      await writeFile(
+        join(box.cwd, 'imported.pub.pem'),
+        (await box.cli(['keys', 'show', 'imported-cert', '--public-key'])).stdout,
+      );
       // An outside CA (openssl) certifies our key: the usual way to get a real certificate.
-      await tool('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-subj', '/CN=Test CA', '-days', '2'], box.cwd);
+      await tool(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:P-256',
+          '-nodes',
+          '-keyout',
+          'ca.key',
+          '-out',
+          'ca.pem',
+          '-subj',
+          '/CN=Test CA',
+          '-days',
+          '2',
+        ],
+        box.cwd,
+      );
       // A request signed by any key; -force_pubkey puts our public key in the certificate.
       await tool('openssl', ['req', '-new', '-key', 'ca.key', '-subj', '/CN=Imported', '-out', 'leaf.csr'], box.cwd);
       const signed = await tool(
         'openssl',
-        ['x509', '-req', '-in', 'leaf.csr', '-force_pubkey', 'imported.pub.pem', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-days', '2', '-out', 'leaf.pem'],
+        [
+          'x509',
+          '-req',
+          '-in',
+          'leaf.csr',
+          '-force_pubkey',
+          'imported.pub.pem',
+          '-CA',
+          'ca.pem',
+          '-CAkey',
+          'ca.key',
+          '-days',
+          '2',
+          '-out',
+          'leaf.pem',
+        ],
         box.cwd,
       );
       expect(signed.ok, signed.stderr).toBe(true);
-      const chain = (await readFile(join(box.cwd, 'leaf.pem'), 'utf8')) + (await readFile(join(box.cwd, 'ca.pem'), 'utf8'));
+      const chain =
+        (await readFile(join(box.cwd, 'leaf.pem'), 'utf8')) + (await readFile(join(box.cwd, 'ca.pem'), 'utf8'));
       await writeFile(join(box.cwd, 'chain.pem'), chain);
       const result = await box.cli(['keys', 'import-cert', 'soft://imported-cert', 'chain.pem', '--json']);
       expect(result.code).toBe(0);
-      expect(json<{ certificates: { subject: string }[] }>(result).certificates.map((c) => c.subject)).toEqual(['CN=Imported', 'CN=Test CA']);
+      expect(json<{ certificates: { subject: string }[] }>(result).certificates.map((c) => c.subject)).toEqual([
+        'CN=Imported',
+        'CN=Test CA',
+      ]);
     });
 
     it('refuses a chain for another key with CERTIFICATE_KEY_MISMATCH and leaves the store alone', async () => {
@@ -210,7 +272,11 @@ describe('signet keys', () => {
 
   describe('import', () => {
     it('imports a PKCS#8 key made by openssl and signs with it', async () => {
-      await tool('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-384', '-out', 'p384.key'], box.cwd);
+      await tool(
+        'openssl',
+        ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-384', '-out', 'p384.key'],
+        box.cwd,
+      );
       const result = await box.cli(['keys', 'import', 'from-openssl', 'p384.key']);
       expect(result).toMatchObject({ code: 0, stdout: 'soft://from-openssl\n' });
       const pub = await tool('openssl', ['pkey', '-in', 'p384.key', '-pubout'], box.cwd);

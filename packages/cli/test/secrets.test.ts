@@ -16,16 +16,23 @@ describe('the key store secret', () => {
 
   describe('when none is set', () => {
     it('answers PASSPHRASE_REQUIRED with exit 4 and names the variables to set', async () => {
-      const result = await box.cli(['sign', 'a.bin', '--key', 'release', '--format', 'raw'], { env: { SIGNET_PASSPHRASE: undefined } });
+      const result = await box.cli(['sign', 'a.bin', '--key', 'release', '--format', 'raw'], {
+        env: { SIGNET_PASSPHRASE: undefined },
+      });
       expect(result.code).toBe(4);
-      expect(result.stderr).toMatch(/^signet: .*SIGNET_PASSPHRASE or SIGNET_PASSPHRASE_FILE.* \(PASSPHRASE_REQUIRED\)\n$/);
+      expect(result.stderr).toMatch(
+        /^signet: .*SIGNET_PASSPHRASE or SIGNET_PASSPHRASE_FILE.* \(PASSPHRASE_REQUIRED\)\n$/,
+      );
     });
 
     it('is not needed to hash or to verify against a public key', async () => {
       const env = { SIGNET_PASSPHRASE: undefined };
       expect((await box.cli(['digest', 'a.bin'], { env })).code).toBe(0);
       await box.cli(['sign', 'a.bin', '--key', 'release', '--format', 'raw']);
-      await writeFile(join(box.cwd, 'release.pub.pem'), (await box.cli(['keys', 'show', 'release', '--public-key'])).stdout);
+      await writeFile(
+        join(box.cwd, 'release.pub.pem'),
+        (await box.cli(['keys', 'show', 'release', '--public-key'])).stdout,
+      );
       expect((await box.cli(['verify', 'a.bin', '--public-key', 'release.pub.pem'], { env })).code).toBe(0);
     });
   });
@@ -52,12 +59,16 @@ describe('the key store secret', () => {
   describe('from a file', () => {
     it('reads SIGNET_PASSPHRASE_FILE without its final newline', async () => {
       await writeFile(join(box.cwd, 'passphrase'), `${PASSPHRASE}\n`);
-      const result = await box.cli(['keys', 'list'], { env: { SIGNET_PASSPHRASE: undefined, SIGNET_PASSPHRASE_FILE: 'passphrase' } });
+      const result = await box.cli(['keys', 'list'], {
+        env: { SIGNET_PASSPHRASE: undefined, SIGNET_PASSPHRASE_FILE: 'passphrase' },
+      });
       expect(result.code).toBe(0);
     });
 
     it('answers a missing passphrase file with exit 3', async () => {
-      const result = await box.cli(['keys', 'list'], { env: { SIGNET_PASSPHRASE: undefined, SIGNET_PASSPHRASE_FILE: 'nope' } });
+      const result = await box.cli(['keys', 'list'], {
+        env: { SIGNET_PASSPHRASE: undefined, SIGNET_PASSPHRASE_FILE: 'nope' },
+      });
       expect(result.code).toBe(3);
       expect(result.stderr).toContain('SIGNET_PASSPHRASE_FILE: nope: no such file');
     });
@@ -81,7 +92,9 @@ describe('the key store secret', () => {
       ['hex', masterKey.toString('hex')],
       ['base64', masterKey.toString('base64')],
     ])('opens the store with SIGNET_MASTER_KEY in %s', async (_, value) => {
-      const result = await box.cli(['keys', 'list', '--keystore', keystore], { env: { SIGNET_PASSPHRASE: undefined, SIGNET_MASTER_KEY: value } });
+      const result = await box.cli(['keys', 'list', '--keystore', keystore], {
+        env: { SIGNET_PASSPHRASE: undefined, SIGNET_MASTER_KEY: value },
+      });
       expect(result.code).toBe(0);
     });
 
@@ -92,7 +105,9 @@ describe('the key store secret', () => {
     });
 
     it('refuses a master key that is not 32 bytes', async () => {
-      const result = await box.cli(['keys', 'list', '--keystore', keystore], { env: { SIGNET_PASSPHRASE: undefined, SIGNET_MASTER_KEY: 'abcd' } });
+      const result = await box.cli(['keys', 'list', '--keystore', keystore], {
+        env: { SIGNET_PASSPHRASE: undefined, SIGNET_MASTER_KEY: 'abcd' },
+      });
       expect(result.code).toBe(2);
     });
 

@@ -16,7 +16,10 @@ describe('signet sign and verify', () => {
     box = await sandbox();
     for (const key of KEYS) {
       expect((await box.cli(['keys', 'create', key.name, '--type', key.type])).code).toBe(0);
-      expect((await box.cli(['keys', 'cert', key.name, '--subject', `CN=Test ${key.name}`, '--out', `${key.name}.pem`])).code).toBe(0);
+      expect(
+        (await box.cli(['keys', 'cert', key.name, '--subject', `CN=Test ${key.name}`, '--out', `${key.name}.pem`]))
+          .code,
+      ).toBe(0);
       await writeFile(file(`${key.name}.pub.pem`), (await box.cli(['keys', 'show', key.name, '--public-key'])).stdout);
     }
     await box.cli(['keys', 'create', 'nocert']);
@@ -34,20 +37,33 @@ describe('signet sign and verify', () => {
     describe('in CMS', () => {
       it('writes FILE.p7s and says so in one line', async () => {
         const result = await box.cli(['sign', artifact, '--key', `soft://${key.name}`]);
-        expect(result).toEqual({ code: 0, stdout: `Signed ${artifact} -> ${artifact}.p7s (${key.algorithm}, cms)\n`, stderr: '' });
+        expect(result).toEqual({
+          code: 0,
+          stdout: `Signed ${artifact} -> ${artifact}.p7s (${key.algorithm}, cms)\n`,
+          stderr: '',
+        });
       });
 
       it('verifies with signet against the certificate', async () => {
         const result = await box.cli(['verify', artifact, '--cert', `${key.name}.pem`]);
         expect(result.code).toBe(0);
         expect(result.stdout).toMatch(
-          new RegExp(`^OK  ${artifact}  signed by CN=Test ${key.name} \\(${key.algorithm}, \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC\\)\\n$`),
+          new RegExp(
+            `^OK  ${artifact}  signed by CN=Test ${key.name} \\(${key.algorithm}, \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC\\)\\n$`,
+          ),
         );
       });
 
       it('verifies with signet against the key, as --json', async () => {
         const result = json(await box.cli(['verify', artifact, '--key', key.name, '--json']));
-        expect(result).toMatchObject({ file: artifact, signature: `${artifact}.p7s`, format: 'cms', valid: true, algorithm: key.algorithm, trusted: true });
+        expect(result).toMatchObject({
+          file: artifact,
+          signature: `${artifact}.p7s`,
+          format: 'cms',
+          valid: true,
+          algorithm: key.algorithm,
+          trusted: true,
+        });
       });
 
       it('writes PEM with --base64 that both signet and openssl cms read', async () => {
@@ -57,7 +73,23 @@ describe('signet sign and verify', () => {
         expect((await box.cli(['verify', artifact, '--signature', out, '--cert', `${key.name}.pem`])).code).toBe(0);
         const result = await tool(
           'openssl',
-          ['cms', '-verify', '-binary', '-inform', 'PEM', '-in', out, '-content', artifact, '-CAfile', `${key.name}.pem`, '-purpose', 'any', '-out', '/dev/null'],
+          [
+            'cms',
+            '-verify',
+            '-binary',
+            '-inform',
+            'PEM',
+            '-in',
+            out,
+            '-content',
+            artifact,
+            '-CAfile',
+            `${key.name}.pem`,
+            '-purpose',
+            'any',
+            '-out',
+            '/dev/null',
+          ],
           box.cwd,
         );
         expect(result.ok, result.stderr).toBe(true);
@@ -66,7 +98,23 @@ describe('signet sign and verify', () => {
       it('verifies with openssl cms', async () => {
         const result = await tool(
           'openssl',
-          ['cms', '-verify', '-binary', '-inform', 'DER', '-in', `${artifact}.p7s`, '-content', artifact, '-CAfile', `${key.name}.pem`, '-purpose', 'any', '-out', '/dev/null'],
+          [
+            'cms',
+            '-verify',
+            '-binary',
+            '-inform',
+            'DER',
+            '-in',
+            `${artifact}.p7s`,
+            '-content',
+            artifact,
+            '-CAfile',
+            `${key.name}.pem`,
+            '-purpose',
+            'any',
+            '-out',
+            '/dev/null',
+          ],
           box.cwd,
         );
         expect(result.ok, result.stderr).toBe(true);
@@ -82,25 +130,42 @@ describe('signet sign and verify', () => {
       });
 
       it('verifies with signet given the public key file, detecting the format', async () => {
-        const result = await box.cli(['verify', artifact, '--signature', `${artifact}.sig`, '--public-key', `${key.name}.pub.pem`]);
+        const result = await box.cli([
+          'verify',
+          artifact,
+          '--signature',
+          `${artifact}.sig`,
+          '--public-key',
+          `${key.name}.pub.pem`,
+        ]);
         expect(result.code).toBe(0);
         expect(result.stdout).toBe(`OK  ${artifact}  signed by the key in ${key.name}.pub.pem (${key.algorithm})\n`);
       });
 
       it('verifies with openssl dgst', async () => {
-        const result = await tool('openssl', ['dgst', `-${key.hash}`, '-verify', `${key.name}.pub.pem`, '-signature', `${artifact}.sig`, artifact], box.cwd);
+        const result = await tool(
+          'openssl',
+          ['dgst', `-${key.hash}`, '-verify', `${key.name}.pub.pem`, '-signature', `${artifact}.sig`, artifact],
+          box.cwd,
+        );
         expect(result.ok, result.stderr).toBe(true);
         expect(result.stdout).toBe('Verified OK\n');
       });
 
       it('writes base64 text with --base64 that both signet and openssl read', async () => {
         const out = `${artifact}.b64.sig`;
-        expect((await box.cli(['sign', artifact, '--key', key.name, '--format', 'raw', '--base64', '--out', out])).code).toBe(0);
+        expect(
+          (await box.cli(['sign', artifact, '--key', key.name, '--format', 'raw', '--base64', '--out', out])).code,
+        ).toBe(0);
         const text = await readFile(file(out), 'utf8');
         expect(text).toMatch(/^([A-Za-z0-9+/=]{1,64}\n)+$/);
         expect((await box.cli(['verify', artifact, '--signature', out, '--key', key.name])).code).toBe(0);
         await tool('openssl', ['base64', '-d', '-in', out, '-out', `${out}.bin`], box.cwd);
-        const result = await tool('openssl', ['dgst', `-${key.hash}`, '-verify', `${key.name}.pub.pem`, '-signature', `${out}.bin`, artifact], box.cwd);
+        const result = await tool(
+          'openssl',
+          ['dgst', `-${key.hash}`, '-verify', `${key.name}.pub.pem`, '-signature', `${out}.bin`, artifact],
+          box.cwd,
+        );
         expect(result.stdout).toBe('Verified OK\n');
       });
     });
@@ -123,13 +188,25 @@ describe('signet sign and verify', () => {
       });
 
       it('fails raw verification with exit 5', async () => {
-        const result = await box.cli(['verify', tampered, '--signature', `${tampered}.sig`, '--key', key.name, '--json']);
+        const result = await box.cli([
+          'verify',
+          tampered,
+          '--signature',
+          `${tampered}.sig`,
+          '--key',
+          key.name,
+          '--json',
+        ]);
         expect(result.code).toBe(5);
         expect(json(result)).toMatchObject({ error: { code: 'VERIFICATION_FAILED' } });
       });
 
       it('is refused by openssl too', async () => {
-        const result = await tool('openssl', ['dgst', `-${key.hash}`, '-verify', `${key.name}.pub.pem`, '-signature', `${tampered}.sig`, tampered], box.cwd);
+        const result = await tool(
+          'openssl',
+          ['dgst', `-${key.hash}`, '-verify', `${key.name}.pub.pem`, '-signature', `${tampered}.sig`, tampered],
+          box.cwd,
+        );
         expect(result.ok).toBe(false);
       });
     });
@@ -144,7 +221,9 @@ describe('signet sign and verify', () => {
     it('refuses a CMS signature when nothing says whom to trust', async () => {
       const result = await box.cli(['verify', 'trust.bin', '--json']);
       expect(result.code).toBe(5);
-      expect(json(result)).toMatchObject({ error: { code: 'VERIFICATION_FAILED', message: expect.stringContaining('--ca') } });
+      expect(json(result)).toMatchObject({
+        error: { code: 'VERIFICATION_FAILED', message: expect.stringContaining('--ca') },
+      });
     });
 
     it('refuses a signer that does not chain to the --ca given', async () => {
@@ -184,7 +263,9 @@ describe('signet sign and verify', () => {
       const before = await readFile(file('out.bin.p7s'));
       const result = await box.cli(['sign', 'out.bin', '--key', 'ec', '--json']);
       expect(result.code).toBe(2);
-      expect(json(result)).toMatchObject({ error: { code: 'INVALID_ARGUMENT', message: expect.stringContaining('--force') } });
+      expect(json(result)).toMatchObject({
+        error: { code: 'INVALID_ARGUMENT', message: expect.stringContaining('--force') },
+      });
       expect(await readFile(file('out.bin.p7s'))).toEqual(before);
     });
 
@@ -206,7 +287,9 @@ describe('signet sign and verify', () => {
           { file: 'two.bin', signature: join('sigs', 'two.bin.p7s') },
         ],
       });
-      expect((await box.cli(['verify', 'one.bin', '--signature', 'sigs/one.bin.p7s', '--cert', 'ec.pem'])).code).toBe(0);
+      expect((await box.cli(['verify', 'one.bin', '--signature', 'sigs/one.bin.p7s', '--cert', 'ec.pem'])).code).toBe(
+        0,
+      );
     });
 
     it('refuses --out as a file for several files', async () => {
@@ -226,20 +309,72 @@ describe('signet sign and verify', () => {
     });
 
     it('refuses an algorithm the key cannot sign with', async () => {
-      const result = await box.cli(['sign', 'out.bin', '--key', 'ec', '--algorithm', 'rsa-pss-sha256', '--format', 'raw', '--out', 'x.sig', '--json']);
+      const result = await box.cli([
+        'sign',
+        'out.bin',
+        '--key',
+        'ec',
+        '--algorithm',
+        'rsa-pss-sha256',
+        '--format',
+        'raw',
+        '--out',
+        'x.sig',
+        '--json',
+      ]);
       expect(result.code).toBe(2);
       expect(json(result)).toMatchObject({ error: { code: 'ALGORITHM_KEY_MISMATCH' } });
     });
 
     it('signs with a chosen algorithm (RSA-PSS) that openssl verifies', async () => {
-      expect((await box.cli(['sign', 'out.bin', '--key', 'rsa', '--algorithm', 'rsa-pss-sha384', '--format', 'raw', '--out', 'pss.sig'])).code).toBe(0);
+      expect(
+        (
+          await box.cli([
+            'sign',
+            'out.bin',
+            '--key',
+            'rsa',
+            '--algorithm',
+            'rsa-pss-sha384',
+            '--format',
+            'raw',
+            '--out',
+            'pss.sig',
+          ])
+        ).code,
+      ).toBe(0);
       const result = await tool(
         'openssl',
-        ['dgst', '-sha384', '-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_pss_saltlen:-2', '-verify', 'rsa.pub.pem', '-signature', 'pss.sig', 'out.bin'],
+        [
+          'dgst',
+          '-sha384',
+          '-sigopt',
+          'rsa_padding_mode:pss',
+          '-sigopt',
+          'rsa_pss_saltlen:-2',
+          '-verify',
+          'rsa.pub.pem',
+          '-signature',
+          'pss.sig',
+          'out.bin',
+        ],
         box.cwd,
       );
       expect(result.stdout).toBe('Verified OK\n');
-      expect((await box.cli(['verify', 'out.bin', '--signature', 'pss.sig', '--key', 'rsa', '--algorithm', 'rsa-pss-sha384'])).code).toBe(0);
+      expect(
+        (
+          await box.cli([
+            'verify',
+            'out.bin',
+            '--signature',
+            'pss.sig',
+            '--key',
+            'rsa',
+            '--algorithm',
+            'rsa-pss-sha384',
+          ])
+        ).code,
+      ).toBe(0);
     });
   });
 

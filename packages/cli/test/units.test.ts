@@ -115,7 +115,12 @@ describe('subjects', () => {
 
 describe('text layout', () => {
   it('aligns columns and never pads the last one', () => {
-    expect(table([['URI', 'TYPE'], ['soft://a', 'ec-p256']])).toBe('URI       TYPE\nsoft://a  ec-p256');
+    expect(
+      table([
+        ['URI', 'TYPE'],
+        ['soft://a', 'ec-p256'],
+      ]),
+    ).toBe('URI       TYPE\nsoft://a  ec-p256');
   });
 
   it('writes checksum lines like coreutils', () => {

@@ -43,7 +43,20 @@ export function opensslVerify(
     const pss = scheme === 'pss' ? ['-pkeyopt', 'rsa_padding_mode:pss', '-pkeyopt', 'rsa_pss_saltlen:digest'] : [];
     execFileSync(
       'openssl',
-      ['pkeyutl', '-verify', '-pubin', '-inkey', 'pub.pem', '-in', 'digest.bin', '-sigfile', 'sig.bin', '-pkeyopt', `digest:${hash}`, ...pss],
+      [
+        'pkeyutl',
+        '-verify',
+        '-pubin',
+        '-inkey',
+        'pub.pem',
+        '-in',
+        'digest.bin',
+        '-sigfile',
+        'sig.bin',
+        '-pkeyopt',
+        `digest:${hash}`,
+        ...pss,
+      ],
       { cwd: dir, stdio: 'pipe' },
     );
     return true;

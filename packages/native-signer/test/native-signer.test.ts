@@ -11,8 +11,15 @@ import { digestOf, ecKey, errorCode, opensslVerify, rsaKey, type TestKey } from 
 
 const entry = fileURLToPath(new URL('../index.cjs', import.meta.url));
 
-function nodeVerify(key: KeyObject, scheme: PrehashScheme, hash: PrehashHash, message: Uint8Array, signature: Uint8Array) {
-  const options = scheme === 'pss' ? { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST } : {};
+function nodeVerify(
+  key: KeyObject,
+  scheme: PrehashScheme,
+  hash: PrehashHash,
+  message: Uint8Array,
+  signature: Uint8Array,
+) {
+  const options =
+    scheme === 'pss' ? { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST } : {};
   return verify(hash, message, { key, ...options }, signature);
 }
 
@@ -24,7 +31,11 @@ beforeAll(() => {
 const cases: [key: string, scheme: PrehashScheme, hash: PrehashHash][] = [
   ...(['RSA-2048', 'RSA-3072'] as const).flatMap((key) =>
     (['pkcs1', 'pss'] as const).flatMap((scheme) =>
-      (['sha256', 'sha384', 'sha512'] as const).map((hash): [string, PrehashScheme, PrehashHash] => [key, scheme, hash]),
+      (['sha256', 'sha384', 'sha512'] as const).map((hash): [string, PrehashScheme, PrehashHash] => [
+        key,
+        scheme,
+        hash,
+      ]),
     ),
   ),
   ['P-256', 'ecdsa', 'sha256'],
@@ -70,7 +81,9 @@ describe('@signet/native-signer', () => {
       const { pkcs8, publicKey } = keys['P-256']!;
       const digest = digestOf('sha256', Buffer.from('one'));
       const signature = loadPrivateKey(pkcs8).sign('ecdsa', 'sha256', digest);
-      expect(opensslVerify(publicKey, 'ecdsa', 'sha256', digestOf('sha256', Buffer.from('two')), signature)).toBe(false);
+      expect(opensslVerify(publicKey, 'ecdsa', 'sha256', digestOf('sha256', Buffer.from('two')), signature)).toBe(
+        false,
+      );
     });
 
     it('matches node:crypto byte for byte where signing is deterministic (PKCS#1 v1.5)', () => {
@@ -97,8 +110,13 @@ describe('@signet/native-signer', () => {
       const rsa = loadPrivateKey(keys['RSA-2048']!.pkcs8);
       const jobs = Array.from({ length: 200 }, (_, i) => {
         const message = Buffer.from(`message ${i}`);
-        const [key, scheme, publicKey] = i % 4 === 0 ? [rsa, 'pss' as const, keys['RSA-2048']!.publicKey] : [ec, 'ecdsa' as const, keys['P-256']!.publicKey];
-        return key.signAsync(scheme, 'sha256', digestOf('sha256', message)).then((signature) => nodeVerify(publicKey, scheme, 'sha256', message, signature));
+        const [key, scheme, publicKey] =
+          i % 4 === 0
+            ? [rsa, 'pss' as const, keys['RSA-2048']!.publicKey]
+            : [ec, 'ecdsa' as const, keys['P-256']!.publicKey];
+        return key
+          .signAsync(scheme, 'sha256', digestOf('sha256', message))
+          .then((signature) => nodeVerify(publicKey, scheme, 'sha256', message, signature));
       });
       expect(await Promise.all(jobs)).toEqual(Array(200).fill(true));
     });
@@ -176,15 +194,25 @@ describe('@signet/native-signer', () => {
 
     it('unknown schemes and hashes with UNSUPPORTED_ALGORITHM', async () => {
       const key = loadPrivateKey(keys['RSA-2048']!.pkcs8);
-      for (const [scheme, hash] of [['rsa', 'sha256'], ['pkcs1', 'sha1'], ['pkcs1', 'SHA256'], ['pkcs1', 'sha2566'], ['pkcs1', 7]]) {
-        expect(await errorCode(() => key.sign(scheme as PrehashScheme, hash as PrehashHash, new Uint8Array(32)))).toBe('UNSUPPORTED_ALGORITHM');
+      for (const [scheme, hash] of [
+        ['rsa', 'sha256'],
+        ['pkcs1', 'sha1'],
+        ['pkcs1', 'SHA256'],
+        ['pkcs1', 'sha2566'],
+        ['pkcs1', 7],
+      ]) {
+        expect(await errorCode(() => key.sign(scheme as PrehashScheme, hash as PrehashHash, new Uint8Array(32)))).toBe(
+          'UNSUPPORTED_ALGORITHM',
+        );
       }
     });
 
     it('digests and keys that are not Uint8Arrays with INVALID_ARGUMENT', async () => {
       const key = loadPrivateKey(keys['P-256']!.pkcs8);
       for (const digest of ['a'.repeat(32), new Uint16Array(16), new ArrayBuffer(32), undefined]) {
-        expect(await errorCode(() => key.sign('ecdsa', 'sha256', digest as unknown as Uint8Array))).toBe('INVALID_ARGUMENT');
+        expect(await errorCode(() => key.sign('ecdsa', 'sha256', digest as unknown as Uint8Array))).toBe(
+          'INVALID_ARGUMENT',
+        );
       }
       expect(await errorCode(() => loadPrivateKey('key' as unknown as Uint8Array))).toBe('INVALID_ARGUMENT');
     });
@@ -195,7 +223,9 @@ describe('@signet/native-signer', () => {
       expect(await errorCode(() => key.sign('pss', 'sha512', new Uint8Array(64)))).toBe('SIGN_FAILED');
       expect(await errorCode(() => key.signAsync('pss', 'sha512', new Uint8Array(64)))).toBe('SIGN_FAILED');
       // The failure leaves OpenSSL's error queue as it was: node:crypto still works normally.
-      expect(nodeSign('sha256', Buffer.from('after'), { key: small.pkcs8, format: 'der', type: 'pkcs8' })).toHaveLength(128);
+      expect(nodeSign('sha256', Buffer.from('after'), { key: small.pkcs8, format: 'der', type: 'pkcs8' })).toHaveLength(
+        128,
+      );
     });
   });
 

@@ -12,7 +12,9 @@ export function registerDigest(program: Command, act: Act): void {
     .command('digest')
     .description('print the digest of files, like sha256sum')
     .argument('<file...>', 'files to hash')
-    .addOption(new Option('-a, --algorithm <hash>', 'hash function').choices(['sha256', 'sha384', 'sha512']).default('sha256'))
+    .addOption(
+      new Option('-a, --algorithm <hash>', 'hash function').choices(['sha256', 'sha384', 'sha512']).default('sha256'),
+    )
     .addHelpText(
       'after',
       `

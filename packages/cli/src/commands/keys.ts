@@ -55,7 +55,7 @@ Examples:
     .description('show a key, its certificates and its public key')
     .argument('<uri>', 'key URI, e.g. soft://release')
     .option('--public-key', 'print only the public key (PEM), e.g. for openssl')
-    .option('--certificate', 'print only the certificate chain (PEM, the key\'s own first)')
+    .option('--certificate', "print only the certificate chain (PEM, the key's own first)")
     .addHelpText(
       'after',
       `
@@ -68,10 +68,14 @@ Examples:
     .action(
       act(async (ctx, uri: string, options: { publicKey?: boolean; certificate?: boolean }) => {
         const key = await getKey(ctx, keyUri(uri));
-        if (options.publicKey) return { json: { uri: key.uri, publicKey: publicKeyPem(key.publicKey) }, text: publicKeyPem(key.publicKey) };
+        if (options.publicKey)
+          return { json: { uri: key.uri, publicKey: publicKeyPem(key.publicKey) }, text: publicKeyPem(key.publicKey) };
         if (options.certificate) {
           if (key.certificates.length === 0) {
-            throw new SignetError('KEY_NOT_FOUND', `${key.uri} has no certificate: attach one with "signet keys cert ${key.uri}"`);
+            throw new SignetError(
+              'KEY_NOT_FOUND',
+              `${key.uri} has no certificate: attach one with "signet keys cert ${key.uri}"`,
+            );
           }
           const pem = key.certificates.map((c) => toPem('CERTIFICATE', c)).join('');
           return { json: { uri: key.uri, certificates: pem }, text: pem };
@@ -86,7 +90,7 @@ Examples:
     .argument('<uri>', 'key URI')
     .option('--subject <name>', 'subject, e.g. "CN=Example Release, O=Example" (default CN=<key name>)')
     .option('--days <n>', 'validity in days', parseDays, 365)
-    .option('-a, --algorithm <id>', 'signature algorithm (default: the key\'s)')
+    .option('-a, --algorithm <id>', "signature algorithm (default: the key's)")
     .option('-o, --out <file>', 'also write the certificate as PEM')
     .option('-f, --force', 'replace an attached certificate chain and an existing --out file')
     .addHelpText(
@@ -103,7 +107,7 @@ Examples:
     .command('import-cert')
     .description("attach a certificate chain (PEM, the key's own first)")
     .argument('<uri>', 'key URI')
-    .argument('<chain>', 'PEM file: the key\'s certificate, then its issuers')
+    .argument('<chain>', "PEM file: the key's certificate, then its issuers")
     .addHelpText('after', '\nExamples:\n  $ signet keys import-cert soft://release release-chain.pem')
     .action(
       act(async (ctx, uri: string, chain: string) => {
@@ -224,7 +228,10 @@ async function issueCertificate(ctx: Context, uri: string, options: CertOptions)
   const key = await getKey(ctx, uri);
   if (key.certificates.length > 0 && !options.force) {
     const current = certificatesOf(key)[0]!;
-    throw new SignetError('INVALID_ARGUMENT', `${uri} already has a certificate, ${certificateLine(current)}; use --force to replace it`);
+    throw new SignetError(
+      'INVALID_ARGUMENT',
+      `${uri} already has a certificate, ${certificateLine(current)}; use --force to replace it`,
+    );
   }
   const signer = await createSigner(ctx.registry, uri, { algorithm, signal: ctx.signal });
   const subject = explicitSubject ?? { commonName: key.name };

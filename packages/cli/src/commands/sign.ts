@@ -94,18 +94,29 @@ async function sign(ctx: Context, names: string[], options: SignOptions): Promis
 }
 
 function signDigest(ctx: Context, signer: Signer, format: SignatureFormat, digest: Uint8Array): Promise<Uint8Array> {
-  return format === 'raw' ? signRaw(signer, { digest }, { signal: ctx.signal }) : signCms(signer, { digest }, { signal: ctx.signal });
+  return format === 'raw'
+    ? signRaw(signer, { digest }, { signal: ctx.signal })
+    : signCms(signer, { digest }, { signal: ctx.signal });
 }
 
 /** Where each signature goes: beside its file, into `--out`, or `--out` itself for one file. */
-async function outputTargets(ctx: Context, inputs: readonly InputFile[], options: SignOptions): Promise<Omit<OutputFile, 'data'>[]> {
+async function outputTargets(
+  ctx: Context,
+  inputs: readonly InputFile[],
+  options: SignOptions,
+): Promise<Omit<OutputFile, 'data'>[]> {
   const extension = EXTENSIONS[options.format];
   let targets: Omit<OutputFile, 'data'>[];
   if (options.out === undefined) {
     targets = inputs.map((input) => ({ name: input.name + extension, path: input.path + extension }));
   } else {
     const out = options.out;
-    const folder = out.endsWith('/') || (await stat(ctx.path(out)).then((s) => s.isDirectory(), () => false));
+    const folder =
+      out.endsWith('/') ||
+      (await stat(ctx.path(out)).then(
+        (s) => s.isDirectory(),
+        () => false,
+      ));
     if (!folder && inputs.length > 1) {
       throw new SignetError('INVALID_ARGUMENT', `--out must be an existing folder when signing ${inputs.length} files`);
     }
@@ -132,5 +143,7 @@ async function outputTargets(ctx: Context, inputs: readonly InputFile[], options
  */
 function textForm(format: SignatureFormat, bytes: Uint8Array): string {
   if (format === 'cms') return cmsToPem(bytes);
-  return Buffer.from(bytes).toString('base64').replace(/.{1,64}/g, '$&\n');
+  return Buffer.from(bytes)
+    .toString('base64')
+    .replace(/.{1,64}/g, '$&\n');
 }

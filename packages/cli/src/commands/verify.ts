@@ -41,7 +41,12 @@ export function registerVerify(program: Command, act: Act): void {
     .option('-k, --key <uri>', 'expected signing key, e.g. soft://release')
     .option('--public-key <pem>', 'expected public key (PEM or DER file)')
     .option('--cert <pem>', 'expected signer certificate (PEM or DER file)')
-    .option('--ca <pem>', 'trusted CA certificates for CMS (repeatable)', (value: string, all: string[]) => [...all, value], [])
+    .option(
+      '--ca <pem>',
+      'trusted CA certificates for CMS (repeatable)',
+      (value: string, all: string[]) => [...all, value],
+      [],
+    )
     .option('-a, --algorithm <id>', "expected algorithm (raw default: the key's)")
     .addHelpText(
       'after',
@@ -69,13 +74,23 @@ async function verify(ctx: Context, name: string, options: VerifyOptions): Promi
   const signature = decodeSignatureFile(await readInput(ctx, signatureName));
   const format = options.format ?? detectFormat(signature);
   const expected = await expectedKey(ctx, options);
-  const check: Check = { input: input!, signature, expected, algorithm, caFiles: options.ca, base: { file: name, signature: signatureName, format } };
+  const check: Check = {
+    input: input!,
+    signature,
+    expected,
+    algorithm,
+    caFiles: options.ca,
+    base: { file: name, signature: signatureName, format },
+  };
   try {
     return format === 'raw' ? await verifyRawFile(ctx, check) : await verifyCmsFile(ctx, check);
   } catch (error) {
     // Name the file, so a line among many says which one failed.
     if (isSignetError(error, 'VERIFICATION_FAILED') && !error.message.startsWith(name)) {
-      throw new SignetError(error.code, `${name}: ${lowerFirst(error.message)}`, { cause: error, details: error.details });
+      throw new SignetError(error.code, `${name}: ${lowerFirst(error.message)}`, {
+        cause: error,
+        details: error.details,
+      });
     }
     throw error;
   }
@@ -93,9 +108,15 @@ interface Check {
   readonly base: Readonly<Record<string, unknown>>;
 }
 
-async function verifyRawFile(ctx: Context, { input, signature, expected, algorithm, caFiles, base }: Check): Promise<Result> {
+async function verifyRawFile(
+  ctx: Context,
+  { input, signature, expected, algorithm, caFiles, base }: Check,
+): Promise<Result> {
   if (!expected) {
-    throw new SignetError('INVALID_ARGUMENT', 'A raw signature does not say who signed: pass --key, --public-key or --cert');
+    throw new SignetError(
+      'INVALID_ARGUMENT',
+      'A raw signature does not say who signed: pass --key, --public-key or --cert',
+    );
   }
   if (caFiles.length > 0) ctx.out.warn('--ca is ignored: a raw signature carries no certificate');
   const id = algorithm ?? expected.defaultAlgorithm;
@@ -108,17 +129,25 @@ async function verifyRawFile(ctx: Context, { input, signature, expected, algorit
   };
 }
 
-async function verifyCmsFile(ctx: Context, { input, signature, expected, algorithm, caFiles, base }: Check): Promise<Result> {
+async function verifyCmsFile(
+  ctx: Context,
+  { input, signature, expected, algorithm, caFiles, base }: Check,
+): Promise<Result> {
   const trustedCertificates = [...(expected?.certificates ?? [])];
   for (const file of caFiles) trustedCertificates.push(...certificatesFrom(await readInput(ctx, file)));
-  const options = { trustedCertificates: trustedCertificates.length ? trustedCertificates : undefined, signal: ctx.signal };
+  const options = {
+    trustedCertificates: trustedCertificates.length ? trustedCertificates : undefined,
+    signal: ctx.signal,
+  };
   // Hash here (with a progress bar) when the signature declares one hash; let the SDK read the file otherwise.
   const hash = cmsDigestAlgorithm(signature);
   const result = hash
-    ? await verifyCms(signature, { digest: (await digestInputs(ctx, [input], hash))[0]! }, options).catch((error: unknown) => {
-        if (!isSignetError(error, 'DIGEST_LENGTH_MISMATCH')) throw error;
-        return verifyCms(signature, { path: input.path }, options); // its signer uses another hash
-      })
+    ? await verifyCms(signature, { digest: (await digestInputs(ctx, [input], hash))[0]! }, options).catch(
+        (error: unknown) => {
+          if (!isSignetError(error, 'DIGEST_LENGTH_MISMATCH')) throw error;
+          return verifyCms(signature, { path: input.path }, options); // its signer uses another hash
+        },
+      )
     : await verifyCms(signature, { path: input.path }, options);
   const signedWith = result.algorithm.id;
   const subject = result.signer.subject;
@@ -167,7 +196,12 @@ async function expectedKey(ctx: Context, options: VerifyOptions): Promise<Expect
   if (options.key !== undefined) {
     const uri = keyUri(options.key);
     const key = await (await ctx.registry.providerFor(uri)).getKey(uri, { signal: ctx.signal });
-    return { spki: key.publicKey, defaultAlgorithm: key.algorithms[0]!, certificates: key.certificates, label: key.uri };
+    return {
+      spki: key.publicKey,
+      defaultAlgorithm: key.algorithms[0]!,
+      certificates: key.certificates,
+      label: key.uri,
+    };
   }
   if (options.publicKey !== undefined) {
     const material = readPublicKey(await readInput(ctx, options.publicKey), options.publicKey);

@@ -57,7 +57,11 @@ export async function sandbox(options: { createStore?: boolean } = {}): Promise<
   const keystore = join(home, 'keys');
   await mkdir(cwd, { recursive: true });
   if (options.createStore !== false) {
-    const store = await createSoftKeyProvider({ directory: keystore, secret: { passphrase: PASSPHRASE }, scryptCost: TEST_SCRYPT });
+    const store = await createSoftKeyProvider({
+      directory: keystore,
+      secret: { passphrase: PASSPHRASE },
+      scryptCost: TEST_SCRYPT,
+    });
     await store.close();
   }
   const env: Record<string, string> = {
@@ -100,7 +104,11 @@ function runBin(args: string[], options: { cwd: string; env: Record<string, stri
 const exec = promisify(execFile);
 
 /** Runs a real tool (openssl, sha256sum); never throws on a non-zero exit. */
-export async function tool(command: string, args: string[], cwd: string): Promise<{ ok: boolean; stdout: string; stderr: string }> {
+export async function tool(
+  command: string,
+  args: string[],
+  cwd: string,
+): Promise<{ ok: boolean; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await exec(command, args, { cwd, maxBuffer: 16 << 20 });
     return { ok: true, stdout, stderr };
@@ -115,7 +123,10 @@ export async function snapshot(dir: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const entry of await readdir(dir, { recursive: true })) {
     const path = join(dir, entry);
-    if ((await stat(path)).isFile()) out[entry] = createHash('sha256').update(await readFile(path)).digest('hex');
+    if ((await stat(path)).isFile())
+      out[entry] = createHash('sha256')
+        .update(await readFile(path))
+        .digest('hex');
   }
   return out;
 }

@@ -42,11 +42,12 @@ export interface SignatureAlgorithm {
 }
 
 /** Hash facts: digest length and the DER DigestInfo prefix used by RSA PKCS#1 v1.5 (RFC 8017 §9.2). */
-export const HASHES: Readonly<Record<HashAlgorithm, { length: 32 | 48 | 64; oid: string; digestInfoPrefix: string }>> = {
-  sha256: { length: 32, oid: '2.16.840.1.101.3.4.2.1', digestInfoPrefix: '3031300d060960864801650304020105000420' },
-  sha384: { length: 48, oid: '2.16.840.1.101.3.4.2.2', digestInfoPrefix: '3041300d060960864801650304020205000430' },
-  sha512: { length: 64, oid: '2.16.840.1.101.3.4.2.3', digestInfoPrefix: '3051300d060960864801650304020305000440' },
-};
+export const HASHES: Readonly<Record<HashAlgorithm, { length: 32 | 48 | 64; oid: string; digestInfoPrefix: string }>> =
+  {
+    sha256: { length: 32, oid: '2.16.840.1.101.3.4.2.1', digestInfoPrefix: '3031300d060960864801650304020105000420' },
+    sha384: { length: 48, oid: '2.16.840.1.101.3.4.2.2', digestInfoPrefix: '3041300d060960864801650304020205000430' },
+    sha512: { length: 64, oid: '2.16.840.1.101.3.4.2.3', digestInfoPrefix: '3051300d060960864801650304020305000440' },
+  };
 
 /** Curve facts: field/order size in bytes, which fixes the raw r||s width. */
 export const CURVES: Readonly<Record<NamedCurve, { size: number; nodeName: string; oid: string }>> = {

@@ -49,7 +49,12 @@ export function emsaPssEncode(hash: HashAlgorithm, mHash: Uint8Array, modulusBit
  * Checks an encoded message (the output of raw RSA public decryption, modulus-length) against
  * `mHash`. Returns false on any mismatch; never throws on malformed input.
  */
-export function emsaPssVerify(hash: HashAlgorithm, mHash: Uint8Array, encoded: Uint8Array, modulusBits: number): boolean {
+export function emsaPssVerify(
+  hash: HashAlgorithm,
+  mHash: Uint8Array,
+  encoded: Uint8Array,
+  modulusBits: number,
+): boolean {
   const hLen = HASHES[hash].length;
   const emBits = modulusBits - 1;
   const emLen = Math.ceil(emBits / 8);

@@ -83,6 +83,13 @@ export function digestBytes(hash: HashAlgorithm, data: Uint8Array): Uint8Array {
 
 function ioError(path: string, cause: unknown): SignetError {
   const code = (cause as NodeJS.ErrnoException | undefined)?.code;
-  const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : 'cannot be read';
+  const reason =
+    code === 'ENOENT'
+      ? 'no such file'
+      : code === 'EACCES'
+        ? 'permission denied'
+        : code === 'EISDIR'
+          ? 'is a directory'
+          : 'cannot be read';
   return new SignetError('IO_ERROR', `${path}: ${reason}`, { cause, details: { path } });
 }

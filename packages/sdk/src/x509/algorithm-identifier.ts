@@ -25,11 +25,17 @@ export function signatureAlgorithmIdentifier(algorithm: SignatureAlgorithm): pki
   const { hash } = algorithm;
   switch (algorithm.scheme) {
     case 'pkcs1':
-      return new pkijs.AlgorithmIdentifier({ algorithmId: PKCS1_SIGNATURE_OIDS[hash], algorithmParams: new asn1js.Null() });
+      return new pkijs.AlgorithmIdentifier({
+        algorithmId: PKCS1_SIGNATURE_OIDS[hash],
+        algorithmParams: new asn1js.Null(),
+      });
     case 'ecdsa':
       return new pkijs.AlgorithmIdentifier({ algorithmId: ECDSA_SIGNATURE_OIDS[hash] });
     case 'pss':
-      return new pkijs.AlgorithmIdentifier({ algorithmId: OID_RSASSA_PSS, algorithmParams: pssParameters(hash).toSchema() });
+      return new pkijs.AlgorithmIdentifier({
+        algorithmId: OID_RSASSA_PSS,
+        algorithmParams: pssParameters(hash).toSchema(),
+      });
   }
 }
 

@@ -20,7 +20,8 @@ export function isWellNested(root: asn1js.BaseBlock): boolean {
     const { lenBlock, valueBlock } = element;
     if (!lenBlock.isIndefiniteForm && valueBlock.blockLength !== lenBlock.length) return false;
     if (Array.isArray(valueBlock.value)) {
-      for (const child of valueBlock.value) if (child instanceof asn1js.BaseBlock) pending.push(child as unknown as ParsedElement);
+      for (const child of valueBlock.value)
+        if (child instanceof asn1js.BaseBlock) pending.push(child as unknown as ParsedElement);
     }
   }
   return true;

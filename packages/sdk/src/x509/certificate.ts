@@ -89,6 +89,9 @@ export function assertCertificateHoldsKey(certificates: readonly Uint8Array[], p
   if (certificates.length === 0) throw new SignetError('INVALID_CERTIFICATE', 'The certificate chain is empty');
   const summaries = certificates.map((c) => describeCertificate(c));
   if (!Buffer.from(summaries[0]!.publicKey).equals(Buffer.from(publicKey))) {
-    throw new SignetError('CERTIFICATE_KEY_MISMATCH', `The certificate for ${summaries[0]!.subject} does not hold this key's public key`);
+    throw new SignetError(
+      'CERTIFICATE_KEY_MISMATCH',
+      `The certificate for ${summaries[0]!.subject} does not hold this key's public key`,
+    );
   }
 }

@@ -57,7 +57,10 @@ export function buildTrustedChain(leaf: Uint8Array, options: TrustedChainOptions
     for (const candidate of pool) {
       if (path.some((p) => p.der.equals(candidate.der)) || !issuedBy(current.cert, candidate.cert)) continue;
       if (!canIssueCertificates(candidate.cert)) {
-        problem ??= new SignetError('VERIFICATION_FAILED', `${formatName(candidate.cert.subject)} signed a certificate but is not a CA`);
+        problem ??= new SignetError(
+          'VERIFICATION_FAILED',
+          `${formatName(candidate.cert.subject)} signed a certificate but is not a CA`,
+        );
         continue;
       }
       const found = walk([...path, candidate]);
@@ -79,7 +82,10 @@ function issuedBy(child: pkijs.Certificate, issuer: pkijs.Certificate): boolean 
   const nameOf = (name: pkijs.RelativeDistinguishedNames) => Buffer.from(name.toSchema().toBER(false));
   if (!nameOf(child.issuer).equals(nameOf(issuer.subject))) return false;
   try {
-    const algorithm = algorithmFromIdentifiers({ signature: child.signatureAlgorithm, publicKey: issuer.subjectPublicKeyInfo });
+    const algorithm = algorithmFromIdentifiers({
+      signature: child.signatureAlgorithm,
+      publicKey: issuer.subjectPublicKeyInfo,
+    });
     return verifySignedBytes({
       algorithm,
       data: child.tbsView,
@@ -94,10 +100,16 @@ function issuedBy(child: pkijs.Certificate, issuer: pkijs.Certificate): boolean 
 function validityProblem(cert: pkijs.Certificate, now: Date): SignetError | undefined {
   const subject = formatName(cert.subject);
   if (now < cert.notBefore.value) {
-    return new SignetError('VERIFICATION_FAILED', `The certificate of ${subject} is not valid before ${cert.notBefore.value.toISOString()}`);
+    return new SignetError(
+      'VERIFICATION_FAILED',
+      `The certificate of ${subject} is not valid before ${cert.notBefore.value.toISOString()}`,
+    );
   }
   if (now > cert.notAfter.value) {
-    return new SignetError('VERIFICATION_FAILED', `The certificate of ${subject} expired on ${cert.notAfter.value.toISOString()}`);
+    return new SignetError(
+      'VERIFICATION_FAILED',
+      `The certificate of ${subject} expired on ${cert.notAfter.value.toISOString()}`,
+    );
   }
   return undefined;
 }

@@ -4,7 +4,10 @@ import { HASHES, type HashAlgorithm } from '../algorithms/algorithms.js';
 import { SignetError } from '../errors/errors.js';
 import { hashWithOid } from './algorithm-oids.js';
 
-const HASH_OIDS = Object.fromEntries(Object.entries(HASHES).map(([h, v]) => [h, v.oid])) as Record<HashAlgorithm, string>;
+const HASH_OIDS = Object.fromEntries(Object.entries(HASHES).map(([h, v]) => [h, v.oid])) as Record<
+  HashAlgorithm,
+  string
+>;
 
 export interface DigestIdentifierOptions {
   /**
@@ -19,7 +22,10 @@ export interface DigestIdentifierOptions {
  *
  * @example digestAlgorithmIdentifier('sha256').algorithmId // '2.16.840.1.101.3.4.2.1'
  */
-export function digestAlgorithmIdentifier(hash: HashAlgorithm, options: DigestIdentifierOptions = {}): pkijs.AlgorithmIdentifier {
+export function digestAlgorithmIdentifier(
+  hash: HashAlgorithm,
+  options: DigestIdentifierOptions = {},
+): pkijs.AlgorithmIdentifier {
   const algorithmId = HASH_OIDS[hash];
   return options.nullParameters
     ? new pkijs.AlgorithmIdentifier({ algorithmId, algorithmParams: new asn1js.Null() })

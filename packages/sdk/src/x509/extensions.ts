@@ -30,14 +30,17 @@ export function keyIdentifier(spki: pkijs.PublicKeyInfo): Uint8Array {
 /** The certificate's subjectKeyIdentifier, or one computed from its key when it has none. */
 export function subjectKeyIdentifierOf(cert: pkijs.Certificate): Uint8Array {
   const value = findExtension(cert, OID_SUBJECT_KEY_IDENTIFIER)?.parsedValue as unknown;
-  return value instanceof asn1js.OctetString ? new Uint8Array(value.valueBlock.valueHexView) : keyIdentifier(cert.subjectPublicKeyInfo);
+  return value instanceof asn1js.OctetString
+    ? new Uint8Array(value.valueBlock.valueHexView)
+    : keyIdentifier(cert.subjectPublicKeyInfo);
 }
 
 /** Whether `cert` may sign certificates: basicConstraints cA, and keyCertSign if it has a keyUsage. */
 export function canIssueCertificates(cert: pkijs.Certificate): boolean {
   const constraints = findExtension(cert, OID_BASIC_CONSTRAINTS)?.parsedValue as unknown;
   const usage = findExtension(cert, OID_KEY_USAGE)?.parsedValue as unknown;
-  const keyCertSign = !(usage instanceof asn1js.BitString) || ((usage.valueBlock.valueHexView[0] ?? 0) & KEY_CERT_SIGN) !== 0;
+  const keyCertSign =
+    !(usage instanceof asn1js.BitString) || ((usage.valueBlock.valueHexView[0] ?? 0) & KEY_CERT_SIGN) !== 0;
   return constraints instanceof pkijs.BasicConstraints && constraints.cA && keyCertSign;
 }
 
@@ -57,13 +60,21 @@ export function certificateExtensions(profile: ExtensionProfile): pkijs.Extensio
     const eku = new pkijs.ExtKeyUsage({ keyPurposes: [...profile.extendedKeyUsage] });
     extensions.push(extension(OID_EXTENDED_KEY_USAGE, false, eku.toSchema()));
   }
-  extensions.push(extension(OID_SUBJECT_KEY_IDENTIFIER, false, new asn1js.OctetString({ valueHex: profile.subjectKeyIdentifier })));
-  const aki = new pkijs.AuthorityKeyIdentifier({ keyIdentifier: new asn1js.OctetString({ valueHex: profile.authorityKeyIdentifier }) });
+  extensions.push(
+    extension(OID_SUBJECT_KEY_IDENTIFIER, false, new asn1js.OctetString({ valueHex: profile.subjectKeyIdentifier })),
+  );
+  const aki = new pkijs.AuthorityKeyIdentifier({
+    keyIdentifier: new asn1js.OctetString({ valueHex: profile.authorityKeyIdentifier }),
+  });
   extensions.push(extension(OID_AUTHORITY_KEY_IDENTIFIER, false, aki.toSchema()));
   return extensions;
 }
 
-function extension(extnID: string, critical: boolean, value: { toBER(sizeOnly?: boolean): ArrayBuffer }): pkijs.Extension {
+function extension(
+  extnID: string,
+  critical: boolean,
+  value: { toBER(sizeOnly?: boolean): ArrayBuffer },
+): pkijs.Extension {
   return new pkijs.Extension({ extnID, critical, extnValue: value.toBER(false) });
 }
 

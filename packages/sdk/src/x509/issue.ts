@@ -69,7 +69,10 @@ export interface IssueCertificateOptions extends CertificateOptions {
  * });
  * ```
  */
-export async function issueCertificate(subjectPublicKey: Uint8Array, options: IssueCertificateOptions): Promise<Uint8Array> {
+export async function issueCertificate(
+  subjectPublicKey: Uint8Array,
+  options: IssueCertificateOptions,
+): Promise<Uint8Array> {
   throwIfAborted(options.signal);
   const { signer, certificate: issuerDer } = options.issuer;
   const spki = parsePublicKeyInfo(subjectPublicKey);
@@ -80,11 +83,15 @@ export async function issueCertificate(subjectPublicKey: Uint8Array, options: Is
   if (issuerDer) {
     assertCertificateHoldsKey([issuerDer], signer.key.publicKey);
     const issuerCert = parseCertificate(issuerDer);
-    if (!canIssueCertificates(issuerCert)) throw new SignetError('INVALID_CERTIFICATE', 'The issuer certificate is not a CA certificate');
+    if (!canIssueCertificates(issuerCert))
+      throw new SignetError('INVALID_CERTIFICATE', 'The issuer certificate is not a CA certificate');
     issuerName = issuerCert.subject;
     authorityKeyIdentifier = subjectKeyIdentifierOf(issuerCert);
   } else if (!Buffer.from(signer.key.publicKey).equals(Buffer.from(subjectPublicKey))) {
-    throw new SignetError('INVALID_ARGUMENT', 'A self-signed certificate must be signed with the subject key; pass the issuer certificate');
+    throw new SignetError(
+      'INVALID_ARGUMENT',
+      'A self-signed certificate must be signed with the subject key; pass the issuer certificate',
+    );
   }
   const [notBefore, notAfter] = validity(options);
   const certificate = new pkijs.Certificate({
@@ -129,7 +136,10 @@ function validity(options: CertificateOptions): [Date, Date] {
   const days = options.validityDays ?? 365;
   const notBefore = options.notBefore ?? new Date();
   if (!(days > 0) || !Number.isFinite(days) || Number.isNaN(notBefore.getTime())) {
-    throw new SignetError('INVALID_ARGUMENT', 'The validity must start at a valid date and last a positive number of days');
+    throw new SignetError(
+      'INVALID_ARGUMENT',
+      'The validity must start at a valid date and last a positive number of days',
+    );
   }
   return [notBefore, new Date(notBefore.getTime() + days * DAY_MS)];
 }

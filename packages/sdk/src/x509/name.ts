@@ -32,7 +32,8 @@ const ATTRIBUTES = [
  */
 export function encodeName(name: DistinguishedName): pkijs.RelativeDistinguishedNames {
   if (typeof name?.commonName !== 'string') throw invalid('The subject needs a commonName');
-  if (name.country !== undefined && !/^[A-Z]{2}$/.test(name.country)) throw invalid(`Country "${name.country}" is not a two-letter code`);
+  if (name.country !== undefined && !/^[A-Z]{2}$/.test(name.country))
+    throw invalid(`Country "${name.country}" is not a two-letter code`);
   const rdns: asn1js.Set[] = [];
   for (const [field, type] of ATTRIBUTES) {
     const value = name[field];

@@ -70,9 +70,12 @@ describe.each(curves)('ECDSA signature encoding on %s', (curve) => {
   it('refuses raw signatures of the wrong width and zero integers', () => {
     const size = CURVES[curve].size;
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 200 }).filter((n) => n !== 2 * size), (length) => {
-        expectEncodingError(() => ecdsaRawToDer(new Uint8Array(length).fill(1), curve));
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 200 }).filter((n) => n !== 2 * size),
+        (length) => {
+          expectEncodingError(() => ecdsaRawToDer(new Uint8Array(length).fill(1), curve));
+        },
+      ),
     );
     expectEncodingError(() => ecdsaRawToDer(new Uint8Array(2 * size), curve));
   });

@@ -10,7 +10,11 @@ describe('EMSA-PSS over a precomputed digest', () => {
   it.each(hashes)('accepts what OpenSSL (through node:crypto) signs with %s', (hash) => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 256 }), (message) => {
-        const signature = sign(hash, message, { key: privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST });
+        const signature = sign(hash, message, {
+          key: privateKey,
+          padding: constants.RSA_PKCS1_PSS_PADDING,
+          saltLength: constants.RSA_PSS_SALTLEN_DIGEST,
+        });
         const encoded = publicDecrypt({ key: publicKey, padding: constants.RSA_NO_PADDING }, signature);
         expect(emsaPssVerify(hash, digestBytes(hash, message), encoded, 2048)).toBe(true);
         const other = digestBytes(hash, Buffer.concat([message, Buffer.from([1])]));

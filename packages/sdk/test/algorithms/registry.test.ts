@@ -23,15 +23,29 @@ describe('the algorithm registry', () => {
       'ecdsa-p384-sha384',
       'ecdsa-p521-sha512',
     ]);
-    expect(getAlgorithm('ecdsa-p384-sha384')).toMatchObject({ digestLength: 48, keyType: 'ec', curve: 'P-384', encoding: 'der', jose: 'ES384' });
-    expect(getAlgorithm('rsa-pss-sha512')).toMatchObject({ digestLength: 64, keyType: 'rsa', scheme: 'pss', jose: 'PS512' });
+    expect(getAlgorithm('ecdsa-p384-sha384')).toMatchObject({
+      digestLength: 48,
+      keyType: 'ec',
+      curve: 'P-384',
+      encoding: 'der',
+      jose: 'ES384',
+    });
+    expect(getAlgorithm('rsa-pss-sha512')).toMatchObject({
+      digestLength: 64,
+      keyType: 'rsa',
+      scheme: 'pss',
+      jose: 'PS512',
+    });
   });
 
   it('refuses an unknown algorithm with UNSUPPORTED_ALGORITHM', () => {
     fc.assert(
-      fc.property(fc.string().filter((s) => !listAlgorithms().some((a) => a.id === s)), (id) => {
-        expect(() => getAlgorithm(id)).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_ALGORITHM' }));
-      }),
+      fc.property(
+        fc.string().filter((s) => !listAlgorithms().some((a) => a.id === s)),
+        (id) => {
+          expect(() => getAlgorithm(id)).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_ALGORITHM' }));
+        },
+      ),
     );
   });
 
@@ -49,20 +63,23 @@ describe('the algorithm registry', () => {
 });
 
 describe('the digest length check', () => {
-  it.each(listAlgorithms().map((a) => [a.id, a] as const))('accepts exactly %s digest length and refuses every other', (_id, algorithm) => {
-    fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 200 }), (digest) => {
-        if (digest.length === algorithm.digestLength) {
-          expect(() => assertDigestLength(algorithm, digest)).not.toThrow();
-        } else {
-          try {
-            assertDigestLength(algorithm, digest);
-            expect.unreachable();
-          } catch (e) {
-            expect(isSignetError(e, 'DIGEST_LENGTH_MISMATCH')).toBe(true);
+  it.each(listAlgorithms().map((a) => [a.id, a] as const))(
+    'accepts exactly %s digest length and refuses every other',
+    (_id, algorithm) => {
+      fc.assert(
+        fc.property(fc.uint8Array({ maxLength: 200 }), (digest) => {
+          if (digest.length === algorithm.digestLength) {
+            expect(() => assertDigestLength(algorithm, digest)).not.toThrow();
+          } else {
+            try {
+              assertDigestLength(algorithm, digest);
+              expect.unreachable();
+            } catch (e) {
+              expect(isSignetError(e, 'DIGEST_LENGTH_MISMATCH')).toBe(true);
+            }
           }
-        }
-      }),
-    );
-  });
+        }),
+      );
+    },
+  );
 });

@@ -19,7 +19,10 @@ describe('streaming file digests', () => {
 
   it('match openssl dgst for SHA-256/384/512, in one pass', async () => {
     const progress: DigestProgress[] = [];
-    const result = await digestFile(big, { hashes: ['sha256', 'sha384', 'sha512'], onProgress: (p) => progress.push(p) });
+    const result = await digestFile(big, {
+      hashes: ['sha256', 'sha384', 'sha512'],
+      onProgress: (p) => progress.push(p),
+    });
     for (const hash of ['sha256', 'sha384', 'sha512'] as const) {
       const { stdout } = await openssl(['dgst', `-${hash}`, '-r', big]);
       expect(Buffer.from(result.digests[hash]!).toString('hex')).toBe(stdout.split(' ')[0]);

@@ -4,5 +4,10 @@ import { createSoftKeyProvider, type SoftKeyProviderOptions } from '../../src/pr
 export const TEST_SCRYPT = { N: 1024, r: 8, p: 1 };
 
 export function openTestStore(directory: string, options: Partial<SoftKeyProviderOptions> = {}) {
-  return createSoftKeyProvider({ directory, secret: { passphrase: 'correct horse' }, scryptCost: TEST_SCRYPT, ...options });
+  return createSoftKeyProvider({
+    directory,
+    secret: { passphrase: 'correct horse' },
+    scryptCost: TEST_SCRYPT,
+    ...options,
+  });
 }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createProviderRegistry, createSigner, isSignetError, keyUriScheme, type KeyProvider } from '../../src/index.js';
+import {
+  createProviderRegistry,
+  createSigner,
+  isSignetError,
+  keyUriScheme,
+  type KeyProvider,
+} from '../../src/index.js';
 import { openTestStore } from '../helpers/soft.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -32,7 +38,15 @@ describe('the provider registry', () => {
     const registry = createProviderRegistry();
     registry.register('flaky', () => {
       if (++attempts === 1) throw new Error('first start fails');
-      return { scheme: 'flaky', capabilities: { generateKeys: false, signMessage: false, storeCertificates: false }, listKeys: async () => [], getKey: async () => { throw new Error('x'); }, sign: async () => new Uint8Array() };
+      return {
+        scheme: 'flaky',
+        capabilities: { generateKeys: false, signMessage: false, storeCertificates: false },
+        listKeys: async () => [],
+        getKey: async () => {
+          throw new Error('x');
+        },
+        sign: async () => new Uint8Array(),
+      };
     });
     await expect(registry.providerFor('flaky:x')).rejects.toThrow('first start fails');
     await expect(registry.providerFor('flaky:x')).resolves.toBeDefined();
@@ -55,6 +69,8 @@ describe('the provider registry', () => {
     const signer = await createSigner(counting, 'soft://k');
     await expect(signer.sign(new Uint8Array(20))).rejects.toSatisfy((e) => isSignetError(e, 'DIGEST_LENGTH_MISMATCH'));
     expect(calls).toBe(0);
-    await expect(createSigner(soft, 'soft://k', { algorithm: 'rsa-pkcs1-sha256' })).rejects.toSatisfy((e) => isSignetError(e, 'ALGORITHM_KEY_MISMATCH'));
+    await expect(createSigner(soft, 'soft://k', { algorithm: 'rsa-pkcs1-sha256' })).rejects.toSatisfy((e) =>
+      isSignetError(e, 'ALGORITHM_KEY_MISMATCH'),
+    );
   });
 });

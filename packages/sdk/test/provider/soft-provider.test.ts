@@ -32,7 +32,9 @@ describe.each(routes)('the software provider (%s route)', (backend) => {
 
   describe.each(listAlgorithms().map((a) => [a.id, a] as const))('signing a digest with %s', (id, algorithm) => {
     it('makes a signature that openssl pkeyutl -verify accepts, and rejects for another digest', async () => {
-      const spec = SPECS.find((s) => s.startsWith(algorithm.keyType === 'rsa' ? 'rsa' : `ec-p${algorithm.curve!.slice(2)}`))!;
+      const spec = SPECS.find((s) =>
+        s.startsWith(algorithm.keyType === 'rsa' ? 'rsa' : `ec-p${algorithm.curve!.slice(2)}`),
+      )!;
       const key = await soft.getKey(`soft://${spec}`);
       const signer = await createSigner(soft, key.uri, { algorithm: id });
       const digest = digestBytes(algorithm.hash, randomBytes(100));
@@ -42,9 +44,23 @@ describe.each(routes)('the software provider (%s route)', (backend) => {
       await writeFile(join(work, 'pub.pem'), toPemSpki(key.publicKey));
       await writeFile(join(work, 'digest.bin'), digest);
       await writeFile(join(work, 'sig.bin'), signature);
-      const pss = algorithm.scheme === 'pss' ? ['-pkeyopt', 'rsa_padding_mode:pss', '-pkeyopt', 'rsa_pss_saltlen:digest'] : [];
+      const pss =
+        algorithm.scheme === 'pss' ? ['-pkeyopt', 'rsa_padding_mode:pss', '-pkeyopt', 'rsa_pss_saltlen:digest'] : [];
       const verify = (file: string) =>
-        openssl(['pkeyutl', '-verify', '-pubin', '-inkey', join(work, 'pub.pem'), '-in', file, '-sigfile', join(work, 'sig.bin'), '-pkeyopt', `digest:${algorithm.hash}`, ...pss]);
+        openssl([
+          'pkeyutl',
+          '-verify',
+          '-pubin',
+          '-inkey',
+          join(work, 'pub.pem'),
+          '-in',
+          file,
+          '-sigfile',
+          join(work, 'sig.bin'),
+          '-pkeyopt',
+          `digest:${algorithm.hash}`,
+          ...pss,
+        ]);
       const good = await verify(join(work, 'digest.bin'));
       expect(good.stdout + good.stderr).toContain('Signature Verified Successfully');
 
@@ -69,14 +85,25 @@ describe('the software key store', () => {
     const record = await readFile(join(dir, 'keys', 'release.json'), 'utf8');
     expect(record).not.toMatch(/PRIVATE KEY|"d"|pkcs8/i);
     const info = await soft.getKey('soft://release');
-    expect(Object.keys(info).sort()).toEqual(['algorithms', 'certificates', 'createdAt', 'name', 'publicKey', 'spec', 'uri']);
+    expect(Object.keys(info).sort()).toEqual([
+      'algorithms',
+      'certificates',
+      'createdAt',
+      'name',
+      'publicKey',
+      'spec',
+      'uri',
+    ]);
     expect(JSON.stringify(await soft.listKeys())).not.toMatch(/PRIVATE/);
   });
 
   it('refuses to open with a wrong passphrase, and changes nothing on disk', async () => {
     const before = await snapshot(dir);
     await expectCode(createSoftKeyProvider({ directory: dir, secret: { passphrase: 'wrong' } }), 'BAD_PASSPHRASE');
-    await expectCode(createSoftKeyProvider({ directory: dir, secret: { masterKey: randomBytes(32) } }), 'BAD_PASSPHRASE');
+    await expectCode(
+      createSoftKeyProvider({ directory: dir, secret: { masterKey: randomBytes(32) } }),
+      'BAD_PASSPHRASE',
+    );
     expect(await snapshot(dir)).toEqual(before);
   });
 
@@ -105,7 +132,10 @@ describe('the software key store', () => {
     await writeFile(path, JSON.stringify(record));
     const before = await snapshot(dir);
     const reopened = await openTestStore(dir);
-    await expectCode(reopened.sign({ key: 'soft://damaged', algorithm: 'ecdsa-p256-sha256', digest: new Uint8Array(32) }), 'KEYSTORE_CORRUPT');
+    await expectCode(
+      reopened.sign({ key: 'soft://damaged', algorithm: 'ecdsa-p256-sha256', digest: new Uint8Array(32) }),
+      'KEYSTORE_CORRUPT',
+    );
     await writeFile(path, '{ not json');
     await expectCode(reopened.getKey('soft://damaged'), 'KEYSTORE_CORRUPT');
     await writeFile(path, JSON.stringify(record)); // restore the bytes the snapshot saw
@@ -119,17 +149,42 @@ describe('the software key store', () => {
     const record = JSON.parse(await readFile(path, 'utf8'));
     record.publicKey = Buffer.from(other.publicKey).toString('base64');
     await writeFile(path, JSON.stringify(record));
-    await expectCode((await openTestStore(dir)).sign({ key: 'soft://victim', algorithm: 'ecdsa-p256-sha256', digest: new Uint8Array(32) }), 'KEYSTORE_CORRUPT');
+    await expectCode(
+      (await openTestStore(dir)).sign({
+        key: 'soft://victim',
+        algorithm: 'ecdsa-p256-sha256',
+        digest: new Uint8Array(32),
+      }),
+      'KEYSTORE_CORRUPT',
+    );
   });
 
   it('refuses a digest of the wrong length and an unknown algorithm, and changes nothing on disk', async () => {
     const before = await snapshot(dir);
-    await expectCode(soft.sign({ key: 'soft://release', algorithm: 'ecdsa-p256-sha256', digest: new Uint8Array(31) }), 'DIGEST_LENGTH_MISMATCH');
-    await expectCode(soft.sign({ key: 'soft://release', algorithm: 'ecdsa-p256-sha256', digest: new Uint8Array(64) }), 'DIGEST_LENGTH_MISMATCH');
-    await expectCode(soft.sign({ key: 'soft://release', algorithm: 'ed25519' as never, digest: new Uint8Array(32) }), 'UNSUPPORTED_ALGORITHM');
-    await expectCode(soft.sign({ key: 'soft://release', algorithm: 'rsa-pss-sha256', digest: new Uint8Array(32) }), 'ALGORITHM_KEY_MISMATCH');
-    await expectCode(soft.sign({ key: 'soft://missing', algorithm: 'ecdsa-p256-sha256', digest: new Uint8Array(32) }), 'KEY_NOT_FOUND');
-    await expectCode(soft.sign({ key: 'soft://../etc/passwd', algorithm: 'ecdsa-p256-sha256', digest: new Uint8Array(32) }), 'INVALID_KEY_URI');
+    await expectCode(
+      soft.sign({ key: 'soft://release', algorithm: 'ecdsa-p256-sha256', digest: new Uint8Array(31) }),
+      'DIGEST_LENGTH_MISMATCH',
+    );
+    await expectCode(
+      soft.sign({ key: 'soft://release', algorithm: 'ecdsa-p256-sha256', digest: new Uint8Array(64) }),
+      'DIGEST_LENGTH_MISMATCH',
+    );
+    await expectCode(
+      soft.sign({ key: 'soft://release', algorithm: 'ed25519' as never, digest: new Uint8Array(32) }),
+      'UNSUPPORTED_ALGORITHM',
+    );
+    await expectCode(
+      soft.sign({ key: 'soft://release', algorithm: 'rsa-pss-sha256', digest: new Uint8Array(32) }),
+      'ALGORITHM_KEY_MISMATCH',
+    );
+    await expectCode(
+      soft.sign({ key: 'soft://missing', algorithm: 'ecdsa-p256-sha256', digest: new Uint8Array(32) }),
+      'KEY_NOT_FOUND',
+    );
+    await expectCode(
+      soft.sign({ key: 'soft://../etc/passwd', algorithm: 'ecdsa-p256-sha256', digest: new Uint8Array(32) }),
+      'INVALID_KEY_URI',
+    );
     expect(await snapshot(dir)).toEqual(before);
   });
 
@@ -142,7 +197,10 @@ describe('the software key store', () => {
   it('imports a PKCS#8 key and signs with it', async () => {
     const { generateKeyPairSync } = await import('node:crypto');
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'secp384r1' });
-    const info = await soft.importKey({ name: 'imported', pkcs8: privateKey.export({ format: 'pem', type: 'pkcs8' }) as string });
+    const info = await soft.importKey({
+      name: 'imported',
+      pkcs8: privateKey.export({ format: 'pem', type: 'pkcs8' }) as string,
+    });
     expect(info.spec).toBe('ec-p384');
     await expectCode(soft.importKey({ name: 'junk', pkcs8: 'not a key' }), 'INVALID_ARGUMENT');
   });

@@ -16,7 +16,12 @@ describe('building a trusted chain', () => {
   let intermediate: Uint8Array;
   let leaf: Uint8Array;
 
-  const ca = (commonName: string): CertificateOptions => ({ subject: { commonName }, certificateAuthority: true, notBefore: longAgo, validityDays: 1000 });
+  const ca = (commonName: string): CertificateOptions => ({
+    subject: { commonName },
+    certificateAuthority: true,
+    notBefore: longAgo,
+    validityDays: 1000,
+  });
 
   beforeAll(async () => {
     const soft = await openTestStore(join(await tempDir(), 'keys'), { backend: 'portable' });
@@ -25,15 +30,28 @@ describe('building a trusted chain', () => {
       signers[name] = await createSigner(soft, `soft://${name}`);
     }
     root = await issueSelfSignedCertificate(signers.root!, ca('Root'));
-    intermediate = await issueCertificate(signers.intermediate!.key.publicKey, { ...ca('Intermediate'), issuer: { signer: signers.root!, certificate: root } });
-    leaf = await issueCertificate(signers.leaf!.key.publicKey, { subject: { commonName: 'Leaf' }, notBefore: longAgo, validityDays: 1000, issuer: { signer: signers.intermediate!, certificate: intermediate } });
+    intermediate = await issueCertificate(signers.intermediate!.key.publicKey, {
+      ...ca('Intermediate'),
+      issuer: { signer: signers.root!, certificate: root },
+    });
+    leaf = await issueCertificate(signers.leaf!.key.publicKey, {
+      subject: { commonName: 'Leaf' },
+      notBefore: longAgo,
+      validityDays: 1000,
+      issuer: { signer: signers.intermediate!, certificate: intermediate },
+    });
   });
 
-  const expectFailure = (fn: () => unknown) => expect(fn).toThrow(expect.toSatisfy((e) => isSignetError(e, 'VERIFICATION_FAILED')));
+  const expectFailure = (fn: () => unknown) =>
+    expect(fn).toThrow(expect.toSatisfy((e) => isSignetError(e, 'VERIFICATION_FAILED')));
 
   describe('from a leaf through its intermediate', () => {
     it('ends at the trusted root, leaf first', () => {
-      expect(buildTrustedChain(leaf, { trusted: [root], intermediates: [leaf, intermediate], now })).toEqual([leaf, intermediate, root]);
+      expect(buildTrustedChain(leaf, { trusted: [root], intermediates: [leaf, intermediate], now })).toEqual([
+        leaf,
+        intermediate,
+        root,
+      ]);
     });
 
     it('ends at a trusted intermediate or at the pinned leaf itself', () => {
@@ -54,20 +72,43 @@ describe('building a trusted chain', () => {
 
   describe('fails with VERIFICATION_FAILED', () => {
     it('when a certificate on the path has expired or is not yet valid', () => {
-      expectFailure(() => buildTrustedChain(leaf, { trusted: [root], intermediates: [intermediate], now: new Date(now.getTime() + 1000 * DAY) }));
-      expectFailure(() => buildTrustedChain(leaf, { trusted: [root], intermediates: [intermediate], now: new Date(longAgo.getTime() - DAY) }));
+      expectFailure(() =>
+        buildTrustedChain(leaf, {
+          trusted: [root],
+          intermediates: [intermediate],
+          now: new Date(now.getTime() + 1000 * DAY),
+        }),
+      );
+      expectFailure(() =>
+        buildTrustedChain(leaf, {
+          trusted: [root],
+          intermediates: [intermediate],
+          now: new Date(longAgo.getTime() - DAY),
+        }),
+      );
     });
 
     it('when an intermediate expired before the leaf', async () => {
-      const shortLived = await issueCertificate(signers.intermediate!.key.publicKey, { ...ca('Intermediate'), validityDays: 10, issuer: { signer: signers.root!, certificate: root } });
+      const shortLived = await issueCertificate(signers.intermediate!.key.publicKey, {
+        ...ca('Intermediate'),
+        validityDays: 10,
+        issuer: { signer: signers.root!, certificate: root },
+      });
       expectFailure(() => buildTrustedChain(leaf, { trusted: [root], intermediates: [shortLived], now }));
     });
 
     it('when the issuer on the path is not a CA', async () => {
       // Same name and key as the intermediate, but a leaf certificate: it must not vouch for anyone.
-      const notCa = await issueCertificate(signers.intermediate!.key.publicKey, { subject: { commonName: 'Intermediate' }, issuer: { signer: signers.root!, certificate: root } });
+      const notCa = await issueCertificate(signers.intermediate!.key.publicKey, {
+        subject: { commonName: 'Intermediate' },
+        issuer: { signer: signers.root!, certificate: root },
+      });
       expectFailure(() => buildTrustedChain(leaf, { trusted: [root], intermediates: [notCa], now }));
-      expect(buildTrustedChain(leaf, { trusted: [root], intermediates: [notCa, intermediate], now })).toEqual([leaf, intermediate, root]);
+      expect(buildTrustedChain(leaf, { trusted: [root], intermediates: [notCa, intermediate], now })).toEqual([
+        leaf,
+        intermediate,
+        root,
+      ]);
     });
   });
 });

@@ -29,7 +29,11 @@ function expectedKeyId(spki: Uint8Array): string {
     key.asymmetricKeyType === 'rsa'
       ? key.export({ type: 'pkcs1', format: 'der' })
       : Buffer.concat([Buffer.of(4), Buffer.from(jwk.x!, 'base64url'), Buffer.from(jwk.y!, 'base64url')]);
-  return createHash('sha1').update(bits).digest('hex').toUpperCase().replace(/(..)(?!$)/g, '$1:');
+  return createHash('sha1')
+    .update(bits)
+    .digest('hex')
+    .toUpperCase()
+    .replace(/(..)(?!$)/g, '$1:');
 }
 
 describe('certificates', () => {
@@ -56,10 +60,17 @@ describe('certificates', () => {
   describe.each(listAlgorithms().map((a) => [a.id, a] as const))('self-signed with %s', (id, algorithm) => {
     it('is a code-signing leaf that openssl prints and verifies', async () => {
       const signer = signers.get(id)!;
-      const der = await issueSelfSignedCertificate(signer, { subject: { commonName: 'Release', organization: 'Acme' } });
+      const der = await issueSelfSignedCertificate(signer, {
+        subject: { commonName: 'Release', organization: 'Acme' },
+      });
       const path = await writeCert(id, der);
       const text = (await openssl(['x509', '-in', path, '-noout', '-text'])).stdout;
-      const sigName = algorithm.scheme === 'ecdsa' ? `ecdsa-with-${algorithm.hash.toUpperCase()}` : algorithm.scheme === 'pss' ? 'rsassaPss' : `${algorithm.hash}WithRSAEncryption`;
+      const sigName =
+        algorithm.scheme === 'ecdsa'
+          ? `ecdsa-with-${algorithm.hash.toUpperCase()}`
+          : algorithm.scheme === 'pss'
+            ? 'rsassaPss'
+            : `${algorithm.hash}WithRSAEncryption`;
       expect(text).toContain(`Signature Algorithm: ${sigName}`);
       expect(text).toMatch(/X509v3 Basic Constraints: critical\s+CA:FALSE/);
       expect(text).toMatch(/X509v3 Key Usage: critical\s+Digital Signature\n/);
@@ -67,10 +78,19 @@ describe('certificates', () => {
       const keyId = expectedKeyId(signer.key.publicKey);
       expect(text).toMatch(new RegExp(`X509v3 Subject Key Identifier:\\s*\\n\\s+${keyId}\\n`));
       expect(text).toMatch(new RegExp(`X509v3 Authority Key Identifier:\\s*\\n\\s+(keyid:)?${keyId}\\n`));
-      if (algorithm.scheme === 'pss') expect(text).toMatch(new RegExp(`Mask Algorithm: mgf1 with ${algorithm.hash}\\s+Salt Length: 0x${algorithm.digestLength.toString(16)}`));
+      if (algorithm.scheme === 'pss')
+        expect(text).toMatch(
+          new RegExp(
+            `Mask Algorithm: mgf1 with ${algorithm.hash}\\s+Salt Length: 0x${algorithm.digestLength.toString(16)}`,
+          ),
+        );
       const verify = await openssl(['verify', '-CAfile', path, '-purpose', 'any', path]);
       expect(verify.stdout).toContain(': OK');
-      expect(describeCertificate(der)).toMatchObject({ subject: 'CN=Release, O=Acme', selfSigned: true, extendedKeyUsage: [OID_CODE_SIGNING] });
+      expect(describeCertificate(der)).toMatchObject({
+        subject: 'CN=Release, O=Acme',
+        selfSigned: true,
+        extendedKeyUsage: [OID_CODE_SIGNING],
+      });
       expect(describeCertificate(der).publicKey).toEqual(signer.key.publicKey);
     });
   });
@@ -87,7 +107,22 @@ describe('certificates', () => {
         extendedKeyUsage: [OID_CODE_SIGNING, '1.3.6.1.5.5.7.3.8'],
       });
       const path = await writeCert('options', der);
-      const text = (await openssl(['x509', '-in', path, '-noout', '-subject', '-serial', '-startdate', '-enddate', '-nameopt', 'utf8,sep_comma_plus_space', '-ext', 'extendedKeyUsage'])).stdout;
+      const text = (
+        await openssl([
+          'x509',
+          '-in',
+          path,
+          '-noout',
+          '-subject',
+          '-serial',
+          '-startdate',
+          '-enddate',
+          '-nameopt',
+          'utf8,sep_comma_plus_space',
+          '-ext',
+          'extendedKeyUsage',
+        ])
+      ).stdout;
       expect(text).toContain('subject=C=CH, O=Acme, OU=Build, CN=Release Zürich');
       expect(text).toContain('serial=8001');
       expect(text).toContain('notBefore=Jan  1 00:00:00 2030 GMT');
@@ -97,19 +132,32 @@ describe('certificates', () => {
     });
 
     it('writes dates from 2050 on as GeneralizedTime, which openssl reads', async () => {
-      const der = await issueSelfSignedCertificate(signer(), { subject: { commonName: 'Future' }, notBefore: new Date('2049-12-31T00:00:00Z'), validityDays: 2 });
+      const der = await issueSelfSignedCertificate(signer(), {
+        subject: { commonName: 'Future' },
+        notBefore: new Date('2049-12-31T00:00:00Z'),
+        validityDays: 2,
+      });
       expect(Buffer.from(der).includes(Buffer.from('\x18\x0f20500102000000Z', 'latin1'))).toBe(true);
       const text = (await openssl(['x509', '-in', await writeCert('future', der), '-noout', '-enddate'])).stdout;
       expect(text).toContain('notAfter=Jan  2 00:00:00 2050 GMT');
     });
 
     it('leaves the extended key usage out when the list is empty', async () => {
-      const der = await issueSelfSignedCertificate(signer(), { subject: { commonName: 'No EKU' }, extendedKeyUsage: [] });
+      const der = await issueSelfSignedCertificate(signer(), {
+        subject: { commonName: 'No EKU' },
+        extendedKeyUsage: [],
+      });
       expect(describeCertificate(der).extendedKeyUsage).toEqual([]);
     });
 
     it('picks a different positive 16-byte serial number each time', async () => {
-      const serials = await Promise.all([1, 2, 3].map(async () => describeCertificate(await issueSelfSignedCertificate(signer(), { subject: { commonName: 'x' } })).serialNumber));
+      const serials = await Promise.all(
+        [1, 2, 3].map(
+          async () =>
+            describeCertificate(await issueSelfSignedCertificate(signer(), { subject: { commonName: 'x' } }))
+              .serialNumber,
+        ),
+      );
       expect(new Set(serials).size).toBe(3);
       for (const serial of serials) {
         expect(BigInt(`0x${serial}`)).toBeGreaterThan(0n);
@@ -121,7 +169,10 @@ describe('certificates', () => {
   describe('issued by a CA', () => {
     it('chain to the CA in openssl verify, with the CA key identifier as authority key identifier', async () => {
       const caSigner = signers.get('ecdsa-p384-sha384')!;
-      const ca = await issueSelfSignedCertificate(caSigner, { subject: { commonName: 'Test CA' }, certificateAuthority: true });
+      const ca = await issueSelfSignedCertificate(caSigner, {
+        subject: { commonName: 'Test CA' },
+        certificateAuthority: true,
+      });
       const caPath = await writeCert('ca', ca);
       const caText = (await openssl(['x509', '-in', caPath, '-noout', '-text'])).stdout;
       expect(caText).toMatch(/CA:TRUE/);
@@ -129,12 +180,17 @@ describe('certificates', () => {
       expect(caText).not.toContain('Extended Key Usage');
 
       const leafKey = signers.get('rsa-pkcs1-sha256')!.key;
-      const leaf = await issueCertificate(leafKey.publicKey, { subject: { commonName: 'Leaf' }, issuer: { signer: caSigner, certificate: ca } });
+      const leaf = await issueCertificate(leafKey.publicKey, {
+        subject: { commonName: 'Leaf' },
+        issuer: { signer: caSigner, certificate: ca },
+      });
       const leafPath = await writeCert('leaf', leaf);
       expect((await openssl(['verify', '-CAfile', caPath, '-purpose', 'any', leafPath])).stdout).toContain(': OK');
       expect((await openssl(['verify', '-CAfile', leafPath, '-purpose', 'any', leafPath])).ok).toBe(false);
       const leafText = (await openssl(['x509', '-in', leafPath, '-noout', '-text'])).stdout;
-      expect(leafText).toMatch(new RegExp(`Authority Key Identifier:\\s*\\n\\s+(keyid:)?${expectedKeyId(caSigner.key.publicKey)}\\n`));
+      expect(leafText).toMatch(
+        new RegExp(`Authority Key Identifier:\\s*\\n\\s+(keyid:)?${expectedKeyId(caSigner.key.publicKey)}\\n`),
+      );
       expect(describeCertificate(leaf)).toMatchObject({ issuer: 'CN=Test CA', subject: 'CN=Leaf', selfSigned: false });
     });
   });
@@ -157,23 +213,38 @@ describe('certificates', () => {
 
     it('self-signed by a key other than the subject key, as INVALID_ARGUMENT', async () => {
       const other = signers.get('ecdsa-p384-sha384')!;
-      await expectCode(issueCertificate(signer().key.publicKey, { subject: { commonName: 'x' }, issuer: { signer: other } }), 'INVALID_ARGUMENT');
+      await expectCode(
+        issueCertificate(signer().key.publicKey, { subject: { commonName: 'x' }, issuer: { signer: other } }),
+        'INVALID_ARGUMENT',
+      );
     });
 
     it('for a subject key that is not DER, as INVALID_ARGUMENT', async () => {
-      await expectCode(issueCertificate(new Uint8Array([48, 1, 2]), { subject: { commonName: 'x' }, issuer: { signer: signer() } }), 'INVALID_ARGUMENT');
+      await expectCode(
+        issueCertificate(new Uint8Array([48, 1, 2]), { subject: { commonName: 'x' }, issuer: { signer: signer() } }),
+        'INVALID_ARGUMENT',
+      );
     });
 
     it('issued from a certificate that is not a CA, as INVALID_CERTIFICATE', async () => {
       const notCa = await issueSelfSignedCertificate(signer(), { subject: { commonName: 'Leaf' } });
       const subject = signers.get('ecdsa-p384-sha384')!.key.publicKey;
-      await expectCode(issueCertificate(subject, { subject: { commonName: 'x' }, issuer: { signer: signer(), certificate: notCa } }), 'INVALID_CERTIFICATE');
+      await expectCode(
+        issueCertificate(subject, { subject: { commonName: 'x' }, issuer: { signer: signer(), certificate: notCa } }),
+        'INVALID_CERTIFICATE',
+      );
     });
 
     it('issued from a CA certificate of another key, as CERTIFICATE_KEY_MISMATCH', async () => {
       const other = signers.get('ecdsa-p384-sha384')!;
       const ca = await issueSelfSignedCertificate(other, { subject: { commonName: 'CA' }, certificateAuthority: true });
-      await expectCode(issueCertificate(signer().key.publicKey, { subject: { commonName: 'x' }, issuer: { signer: signer(), certificate: ca } }), 'CERTIFICATE_KEY_MISMATCH');
+      await expectCode(
+        issueCertificate(signer().key.publicKey, {
+          subject: { commonName: 'x' },
+          issuer: { signer: signer(), certificate: ca },
+        }),
+        'CERTIFICATE_KEY_MISMATCH',
+      );
     });
   });
 });

@@ -24,13 +24,24 @@ export interface SignedAttributeValues {
  * whose digest is signed. The attributes are sorted as DER sorts a SET OF (X.690 §11.6), so the
  * [0] IMPLICIT field pkijs writes carries the same bytes.
  */
-export function encodeSignedAttributes(values: SignedAttributeValues): { attributes: pkijs.Attribute[]; der: Uint8Array } {
+export function encodeSignedAttributes(values: SignedAttributeValues): {
+  attributes: pkijs.Attribute[];
+  der: Uint8Array;
+} {
   const attributes = [
-    new pkijs.Attribute({ type: OID_CONTENT_TYPE, values: [new asn1js.ObjectIdentifier({ value: values.contentType })] }),
-    new pkijs.Attribute({ type: OID_MESSAGE_DIGEST, values: [new asn1js.OctetString({ valueHex: values.messageDigest })] }),
+    new pkijs.Attribute({
+      type: OID_CONTENT_TYPE,
+      values: [new asn1js.ObjectIdentifier({ value: values.contentType })],
+    }),
+    new pkijs.Attribute({
+      type: OID_MESSAGE_DIGEST,
+      values: [new asn1js.OctetString({ valueHex: values.messageDigest })],
+    }),
   ];
   if (values.signingTime) {
-    attributes.push(new pkijs.Attribute({ type: OID_SIGNING_TIME, values: [encodeTime(values.signingTime).toSchema()] }));
+    attributes.push(
+      new pkijs.Attribute({ type: OID_SIGNING_TIME, values: [encodeTime(values.signingTime).toSchema()] }),
+    );
   }
   const encoded = attributes.map((a) => ({ attribute: a, der: Buffer.from(a.toSchema().toBER(false)) }));
   encoded.sort((a, b) => compareDer(a.der, b.der));
@@ -49,7 +60,8 @@ export function readSignedAttributes(signerInfo: pkijs.SignerInfo): SignedAttrib
   if (!signed || signed.attributes.length === 0) throw failed('The signature has no signed attributes');
   const single = (type: string, name: string, required: boolean): unknown => {
     const found = signed.attributes.filter((a) => a.type === type);
-    if (found.length > 1 || (found.length === 1 && found[0]!.values.length !== 1)) throw failed(`The ${name} attribute must have exactly one value`);
+    if (found.length > 1 || (found.length === 1 && found[0]!.values.length !== 1))
+      throw failed(`The ${name} attribute must have exactly one value`);
     if (required && found.length === 0) throw failed(`The signature has no ${name} attribute`);
     return found[0]?.values[0];
   };
@@ -57,10 +69,12 @@ export function readSignedAttributes(signerInfo: pkijs.SignerInfo): SignedAttrib
   const messageDigest = single(OID_MESSAGE_DIGEST, 'message digest', true);
   const signingTime = single(OID_SIGNING_TIME, 'signing time', false);
   if (!(contentType instanceof asn1js.ObjectIdentifier)) throw failed('The content type attribute is not an OID');
-  if (!(messageDigest instanceof asn1js.OctetString)) throw failed('The message digest attribute is not an OCTET STRING');
+  if (!(messageDigest instanceof asn1js.OctetString))
+    throw failed('The message digest attribute is not an OCTET STRING');
   // GeneralizedTime extends UTCTime in asn1js; both convert with toDate.
   const time = signingTime instanceof asn1js.UTCTime ? signingTime.toDate() : undefined;
-  if (signingTime !== undefined && !(time && Number.isFinite(time.getTime()))) throw failed('The signing time attribute is not a time');
+  if (signingTime !== undefined && !(time && Number.isFinite(time.getTime())))
+    throw failed('The signing time attribute is not a time');
   return {
     der: new Uint8Array(signed.encodedValue),
     contentType: contentType.valueBlock.toString(),

@@ -35,8 +35,13 @@ export function parseCms(der: Uint8Array): ParsedCms {
   }
   const [signerInfo, ...others] = signedData.signerInfos;
   if (!signerInfo || others.length > 0) {
-    throw new SignetError('INVALID_FORMAT', `Signet verifies CMS signatures with one signer; this one has ${signedData.signerInfos.length}`);
+    throw new SignetError(
+      'INVALID_FORMAT',
+      `Signet verifies CMS signatures with one signer; this one has ${signedData.signerInfos.length}`,
+    );
   }
-  const certificates = (signedData.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate);
+  const certificates = (signedData.certificates ?? []).filter(
+    (c): c is pkijs.Certificate => c instanceof pkijs.Certificate,
+  );
   return { signedData, signerInfo, certificates };
 }

@@ -42,9 +42,13 @@ export async function signCms(signer: Signer, input: CmsSignInput, options: CmsS
   assertDigestLength(algorithm, input.digest);
   throwIfAborted(options.signal);
   if (key.certificates.length === 0) {
-    throw new SignetError('INVALID_CERTIFICATE', `The key ${key.uri} has no certificate; CMS names the signer by its certificate`, {
-      details: { key: key.uri },
-    });
+    throw new SignetError(
+      'INVALID_CERTIFICATE',
+      `The key ${key.uri} has no certificate; CMS names the signer by its certificate`,
+      {
+        details: { key: key.uri },
+      },
+    );
   }
   assertCertificateHoldsKey(key.certificates, key.publicKey);
   const chain = key.certificates.map((der) => parseCertificate(der));

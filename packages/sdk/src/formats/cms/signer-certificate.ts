@@ -9,13 +9,18 @@ import { subjectKeyIdentifierOf } from '../../x509/extensions.js';
  *
  * @throws SignetError `VERIFICATION_FAILED` when the signature does not carry that certificate.
  */
-export function findSignerCertificate(signerInfo: pkijs.SignerInfo, certificates: readonly pkijs.Certificate[]): pkijs.Certificate {
+export function findSignerCertificate(
+  signerInfo: pkijs.SignerInfo,
+  certificates: readonly pkijs.Certificate[],
+): pkijs.Certificate {
   const sid: unknown = signerInfo.sid;
   let found: pkijs.Certificate | undefined;
   if (sid instanceof pkijs.IssuerAndSerialNumber) {
     const issuer = der(sid.issuer);
     const serial = Buffer.from(sid.serialNumber.valueBlock.valueHexView);
-    found = certificates.find((c) => der(c.issuer).equals(issuer) && serial.equals(c.serialNumber.valueBlock.valueHexView));
+    found = certificates.find(
+      (c) => der(c.issuer).equals(issuer) && serial.equals(c.serialNumber.valueBlock.valueHexView),
+    );
   } else if (sid instanceof asn1js.Primitive && sid.idBlock.tagClass === 3 && sid.idBlock.tagNumber === 0) {
     const keyId = Buffer.from(sid.valueBlock.valueHexView);
     found = certificates.find((c) => keyId.equals(subjectKeyIdentifierOf(c)));

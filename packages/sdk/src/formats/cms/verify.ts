@@ -56,7 +56,11 @@ const PASS_THROUGH = ['VERIFICATION_FAILED', 'DIGEST_LENGTH_MISMATCH', 'IO_ERROR
  * console.log(result.signer.subject, result.trusted);
  * ```
  */
-export async function verifyCms(signature: Uint8Array | string, input: CmsVerifyInput, options: CmsVerifyOptions = {}): Promise<CmsVerification> {
+export async function verifyCms(
+  signature: Uint8Array | string,
+  input: CmsVerifyInput,
+  options: CmsVerifyOptions = {},
+): Promise<CmsVerification> {
   const { signedData, signerInfo, certificates } = parseCms(decodeCms(signature));
   // A trusted certificate that does not parse is the caller's mistake, not a bad signature: report it as such.
   options.trustedCertificates?.forEach((der) => parseCertificate(der));
@@ -74,7 +78,9 @@ export async function verifyCms(signature: Uint8Array | string, input: CmsVerify
       throw failed('The content type attribute does not match the signed content type');
     }
     const signatureValue = signerInfo.signature.valueBlock.valueHexView;
-    if (!verifySignedBytes({ algorithm, data: attributes.der, signature: signatureValue, publicKey: signer.publicKey })) {
+    if (
+      !verifySignedBytes({ algorithm, data: attributes.der, signature: signatureValue, publicKey: signer.publicKey })
+    ) {
       throw failed(`The signature is not valid for the key of ${signer.subject}`);
     }
     const digest = await artifactDigest(input, algorithm, options.signal);
@@ -83,7 +89,11 @@ export async function verifyCms(signature: Uint8Array | string, input: CmsVerify
     }
     const embedded = certificates.map((c) => new Uint8Array(c.toSchema().toBER(false)));
     const chain = options.trustedCertificates
-      ? buildTrustedChain(signerDer, { trusted: options.trustedCertificates, intermediates: embedded, now: options.now })
+      ? buildTrustedChain(signerDer, {
+          trusted: options.trustedCertificates,
+          intermediates: embedded,
+          now: options.now,
+        })
       : undefined;
     return {
       signer,
@@ -99,13 +109,22 @@ export async function verifyCms(signature: Uint8Array | string, input: CmsVerify
   }
 }
 
-async function artifactDigest(input: CmsVerifyInput, algorithm: SignatureAlgorithm, signal?: AbortSignal): Promise<Uint8Array> {
+async function artifactDigest(
+  input: CmsVerifyInput,
+  algorithm: SignatureAlgorithm,
+  signal?: AbortSignal,
+): Promise<Uint8Array> {
   throwIfAborted(signal);
-  if ('path' in input) return (await digestFile(input.path, { hashes: [algorithm.hash], signal })).digests[algorithm.hash]!;
+  if ('path' in input)
+    return (await digestFile(input.path, { hashes: [algorithm.hash], signal })).digests[algorithm.hash]!;
   if (!(input.digest instanceof Uint8Array) || input.digest.length !== algorithm.digestLength) {
-    throw new SignetError('DIGEST_LENGTH_MISMATCH', `The signature uses ${algorithm.hash}: pass a ${algorithm.digestLength}-byte digest or the file's path`, {
-      details: { algorithm: algorithm.id, expected: algorithm.digestLength },
-    });
+    throw new SignetError(
+      'DIGEST_LENGTH_MISMATCH',
+      `The signature uses ${algorithm.hash}: pass a ${algorithm.digestLength}-byte digest or the file's path`,
+      {
+        details: { algorithm: algorithm.id, expected: algorithm.digestLength },
+      },
+    );
   }
   return input.digest;
 }

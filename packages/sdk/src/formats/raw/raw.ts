@@ -54,7 +54,10 @@ export function decodeSignature(bytes: Uint8Array): Uint8Array {
   const text = Buffer.from(bytes).toString('latin1').trim();
   if (text.length > 0 && /^[A-Za-z0-9+/\s]+={0,2}$/.test(text)) {
     const decoded = Buffer.from(text.replace(/\s+/g, ''), 'base64');
-    if (decoded.length > 0 && decoded.toString('base64').replace(/=+$/, '') === text.replace(/\s+/g, '').replace(/=+$/, '')) {
+    if (
+      decoded.length > 0 &&
+      decoded.toString('base64').replace(/=+$/, '') === text.replace(/\s+/g, '').replace(/=+$/, '')
+    ) {
       return new Uint8Array(decoded);
     }
   }

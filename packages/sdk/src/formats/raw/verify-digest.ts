@@ -1,6 +1,11 @@
 import { constants, createPublicKey, publicDecrypt, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
-import { assertDigestLength, digestInfo, getAlgorithm, type SignatureAlgorithmId } from '../../algorithms/algorithms.js';
+import {
+  assertDigestLength,
+  digestInfo,
+  getAlgorithm,
+  type SignatureAlgorithmId,
+} from '../../algorithms/algorithms.js';
 import { emsaPssVerify } from '../../algorithms/emsa-pss.js';
 import { SignetError } from '../../errors/errors.js';
 
@@ -36,7 +41,11 @@ export function verifyDigestSignature(params: VerifyDigestParams): boolean {
     if (jwk.crv !== algorithm.curve) throw mismatch(params.algorithm, key);
     const point = Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x!, 'base64url'), Buffer.from(jwk.y!, 'base64url')]);
     try {
-      return NOBLE[algorithm.curve!].verify(params.signature, params.digest, point, { prehash: false, lowS: false, format: 'der' });
+      return NOBLE[algorithm.curve!].verify(params.signature, params.digest, point, {
+        prehash: false,
+        lowS: false,
+        format: 'der',
+      });
     } catch {
       return false;
     }
@@ -65,5 +74,8 @@ function parsePublicKey(spki: Uint8Array): KeyObject {
 }
 
 function mismatch(algorithm: string, key: KeyObject): SignetError {
-  return new SignetError('ALGORITHM_KEY_MISMATCH', `${algorithm} does not fit this ${key.asymmetricKeyType} public key`);
+  return new SignetError(
+    'ALGORITHM_KEY_MISMATCH',
+    `${algorithm} does not fit this ${key.asymmetricKeyType} public key`,
+  );
 }

@@ -16,7 +16,9 @@ export function keyAad(record: Pick<KeyRecord, 'name' | 'spec' | 'publicKey'>): 
 }
 
 export function keyExists(name: string): SignetError {
-  return new SignetError('KEY_EXISTS', `A key named soft://${name} already exists`, { details: { key: `soft://${name}` } });
+  return new SignetError('KEY_EXISTS', `A key named soft://${name} already exists`, {
+    details: { key: `soft://${name}` },
+  });
 }
 
 export function toInfo(record: KeyRecord): KeyInfo {
@@ -38,8 +40,13 @@ export function specOfKeyObject(key: KeyObject): KeySpec {
     return `rsa-${d.modulusLength}` as KeySpec;
   }
   if (key.asymmetricKeyType === 'ec') {
-    const spec = ({ prime256v1: 'ec-p256', secp384r1: 'ec-p384', secp521r1: 'ec-p521' } as const)[d.namedCurve as 'prime256v1'];
+    const spec = ({ prime256v1: 'ec-p256', secp384r1: 'ec-p384', secp521r1: 'ec-p521' } as const)[
+      d.namedCurve as 'prime256v1'
+    ];
     if (spec) return spec;
   }
-  throw new SignetError('UNSUPPORTED_ALGORITHM', `Keys of type ${key.asymmetricKeyType} ${d.modulusLength ?? d.namedCurve ?? ''} are not supported`);
+  throw new SignetError(
+    'UNSUPPORTED_ALGORITHM',
+    `Keys of type ${key.asymmetricKeyType} ${d.modulusLength ?? d.namedCurve ?? ''} are not supported`,
+  );
 }

@@ -69,7 +69,9 @@ export function corrupt(path: string, what: string, cause?: unknown): SignetErro
 }
 
 const isSealed = (v: unknown): v is Sealed =>
-  typeof v === 'object' && v !== null && ['iv', 'data', 'tag'].every((k) => typeof (v as Record<string, unknown>)[k] === 'string');
+  typeof v === 'object' &&
+  v !== null &&
+  ['iv', 'data', 'tag'].every((k) => typeof (v as Record<string, unknown>)[k] === 'string');
 
 export function parseHeader(path: string, value: unknown): StoreHeader {
   const h = value as Partial<StoreHeader> | null;

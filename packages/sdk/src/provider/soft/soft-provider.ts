@@ -1,11 +1,28 @@
 import { createPrivateKey, createPublicKey, generateKeyPair, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
-import { assertAlgorithmFitsKey, assertDigestLength, CURVES, curveOf, getAlgorithm, isKeySpec, type KeySpec } from '../../algorithms/algorithms.js';
+import {
+  assertAlgorithmFitsKey,
+  assertDigestLength,
+  CURVES,
+  curveOf,
+  getAlgorithm,
+  isKeySpec,
+  type KeySpec,
+} from '../../algorithms/algorithms.js';
 import { SignetError, throwIfAborted } from '../../errors/errors.js';
 import { assertCertificateHoldsKey } from '../../x509/certificate.js';
 import type { CallOptions, KeyInfo, KeyProvider, SetCertificatesParams, SignDigestParams } from '../provider.js';
 import { keyAad, keyExists, specOfKeyObject, toInfo } from './key-record.js';
-import { corrupt, KEY_NAME, keyPath, listKeyNames, parseKeyRecord, readJson, writeJsonAtomic, type KeyRecord } from './key-store.js';
+import {
+  corrupt,
+  KEY_NAME,
+  keyPath,
+  listKeyNames,
+  parseKeyRecord,
+  readJson,
+  writeJsonAtomic,
+  type KeyRecord,
+} from './key-store.js';
 import { createPrehashKey, loadNative, type PrehashBackend, type PrehashKey } from './prehash-key.js';
 import { open, seal, type KeyStoreSecret, type ScryptCost } from './sealing.js';
 import { unlock } from './unlock.js';
@@ -96,7 +113,9 @@ export async function createSoftKeyProvider(options: SoftKeyProviderOptions): Pr
     const path = keyPath(directory, name);
     const value = await readJson(path);
     if (value === undefined) {
-      throw new SignetError('KEY_NOT_FOUND', `No key soft://${name} in ${directory}`, { details: { key: `soft://${name}` } });
+      throw new SignetError('KEY_NOT_FOUND', `No key soft://${name} in ${directory}`, {
+        details: { key: `soft://${name}` },
+      });
     }
     const record = parseKeyRecord(path, value);
     if (record.name !== name) throw corrupt(path, `names key "${record.name}"`);
@@ -133,7 +152,15 @@ export async function createSoftKeyProvider(options: SoftKeyProviderOptions): Pr
     throwIfAborted(signal);
     const pkcs8 = privateKey.export({ format: 'der', type: 'pkcs8' });
     const publicKey = createPublicKey(privateKey).export({ format: 'der', type: 'spki' }).toString('base64');
-    const partial = { format: 'signet-key', version: 1, name, spec, createdAt: new Date().toISOString(), publicKey, certificates: [] } as const;
+    const partial = {
+      format: 'signet-key',
+      version: 1,
+      name,
+      spec,
+      createdAt: new Date().toISOString(),
+      publicKey,
+      certificates: [],
+    } as const;
     const record: KeyRecord = { ...partial, sealed: seal(kek, pkcs8, keyAad(partial)) };
     pkcs8.fill(0);
     if (!(await writeJsonAtomic(keyPath(directory, name), record, true))) throw keyExists(name);
@@ -142,7 +169,10 @@ export async function createSoftKeyProvider(options: SoftKeyProviderOptions): Pr
 
   function checkNewName(name: string): void {
     if (typeof name !== 'string' || !KEY_NAME.test(name)) {
-      throw new SignetError('INVALID_ARGUMENT', `Key name "${String(name)}" must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit`);
+      throw new SignetError(
+        'INVALID_ARGUMENT',
+        `Key name "${String(name)}" must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit`,
+      );
     }
   }
 
@@ -202,7 +232,9 @@ export async function createSoftKeyProvider(options: SoftKeyProviderOptions): Pr
             ? createPrivateKey({ key: pkcs8, format: 'pem' })
             : createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' });
       } catch (cause) {
-        throw new SignetError('INVALID_ARGUMENT', 'The key to import is not an unencrypted PKCS#8 private key', { cause });
+        throw new SignetError('INVALID_ARGUMENT', 'The key to import is not an unencrypted PKCS#8 private key', {
+          cause,
+        });
       }
       return store(name, privateKey, specOfKeyObject(privateKey), signal);
     },
@@ -213,7 +245,10 @@ export async function createSoftKeyProvider(options: SoftKeyProviderOptions): Pr
       const record = await readRecord(name);
       assertCertificateHoldsKey(certificates, Buffer.from(record.publicKey, 'base64'));
       throwIfAborted(signal);
-      const updated: KeyRecord = { ...record, certificates: certificates.map((c) => Buffer.from(c).toString('base64')) };
+      const updated: KeyRecord = {
+        ...record,
+        certificates: certificates.map((c) => Buffer.from(c).toString('base64')),
+      };
       await writeJsonAtomic(keyPath(directory, name), updated);
       return toInfo(updated);
     },

@@ -1,6 +1,14 @@
 import { SignetError } from '../../errors/errors.js';
 import { headerPath, parseHeader, readJson, writeJsonAtomic } from './key-store.js';
-import { DEFAULT_SCRYPT, deriveKek, newKdfParams, open, seal, type KeyStoreSecret, type ScryptCost } from './sealing.js';
+import {
+  DEFAULT_SCRYPT,
+  deriveKek,
+  newKdfParams,
+  open,
+  seal,
+  type KeyStoreSecret,
+  type ScryptCost,
+} from './sealing.js';
 
 const CHECK_PLAINTEXT = 'signet-keystore-check-v1';
 
@@ -21,7 +29,12 @@ export async function unlock(options: UnlockOptions): Promise<Buffer> {
     }
     const kdf = newKdfParams(options.secret, options.scryptCost ?? DEFAULT_SCRYPT);
     const kek = await deriveKek(options.secret, kdf);
-    const header = { format: 'signet-keystore', version: 1, kdf, check: seal(kek, Buffer.from(CHECK_PLAINTEXT), 'check') };
+    const header = {
+      format: 'signet-keystore',
+      version: 1,
+      kdf,
+      check: seal(kek, Buffer.from(CHECK_PLAINTEXT), 'check'),
+    };
     if (await writeJsonAtomic(path, header, true)) return kek;
     return unlock(options); // another process created it first: open theirs
   }
@@ -30,13 +43,20 @@ export async function unlock(options: UnlockOptions): Promise<Buffer> {
   try {
     kek = await deriveKek(options.secret, header.kdf);
   } catch (cause) {
-    throw new SignetError('BAD_PASSPHRASE', `Cannot open the key store in ${options.directory}: ${(cause as Error).message}`, { cause });
+    throw new SignetError(
+      'BAD_PASSPHRASE',
+      `Cannot open the key store in ${options.directory}: ${(cause as Error).message}`,
+      { cause },
+    );
   }
   if (open(kek, header.check, 'check')?.toString() !== CHECK_PLAINTEXT) {
-    throw new SignetError('BAD_PASSPHRASE', `Wrong passphrase or master key for the key store in ${options.directory}`, {
-      details: { directory: options.directory },
-    });
+    throw new SignetError(
+      'BAD_PASSPHRASE',
+      `Wrong passphrase or master key for the key store in ${options.directory}`,
+      {
+        details: { directory: options.directory },
+      },
+    );
   }
   return kek;
 }
-

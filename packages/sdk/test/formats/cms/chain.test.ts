@@ -32,7 +32,10 @@ describe('a CMS signature by a certificate that a CA issued', () => {
     // An RSA-PSS root, so PSS-signed certificates are checked by both verifiers too.
     const rootSigner = await key('root', 'rsa-2048', 'rsa-pss-sha256');
     const ca = { certificateAuthority: true, notBefore, validityDays: 3650 };
-    root = await issueSelfSignedCertificate(rootSigner, { subject: { commonName: 'Signet Test Root', organization: 'Signet' }, ...ca });
+    root = await issueSelfSignedCertificate(rootSigner, {
+      subject: { commonName: 'Signet Test Root', organization: 'Signet' },
+      ...ca,
+    });
     const intermediateSigner = await key('intermediate', 'ec-p384');
     intermediate = await issueCertificate(intermediateSigner.key.publicKey, {
       subject: { commonName: 'Signet Test Code Signing CA', organization: 'Signet' },
@@ -48,7 +51,10 @@ describe('a CMS signature by a certificate that a CA issued', () => {
     });
     await soft.setCertificates({ key: leafKey.uri, certificates: [leafCertificate, intermediate] });
     leaf = await createSigner(soft, leafKey.uri);
-    otherRoot = await issueSelfSignedCertificate(await key('other', 'ec-p256'), { subject: { commonName: 'Someone Else' }, ...ca });
+    otherRoot = await issueSelfSignedCertificate(await key('other', 'ec-p256'), {
+      subject: { commonName: 'Someone Else' },
+      ...ca,
+    });
 
     file = join(dir, 'app.bin');
     await writeFile(file, randomBytes(4096));
@@ -60,7 +66,23 @@ describe('a CMS signature by a certificate that a CA issued', () => {
   });
 
   const opensslVerify = (caFile: string) =>
-    openssl(['cms', '-verify', '-binary', '-inform', 'DER', '-in', join(dir, 'app.p7s'), '-content', file, '-CAfile', join(dir, caFile), '-purpose', 'any', '-out', '/dev/null']);
+    openssl([
+      'cms',
+      '-verify',
+      '-binary',
+      '-inform',
+      'DER',
+      '-in',
+      join(dir, 'app.p7s'),
+      '-content',
+      file,
+      '-CAfile',
+      join(dir, caFile),
+      '-purpose',
+      'any',
+      '-out',
+      '/dev/null',
+    ]);
 
   describe('with its root trusted', () => {
     it('verifies in openssl with -CAfile root.pem', async () => {
@@ -82,8 +104,8 @@ describe('a CMS signature by a certificate that a CA issued', () => {
 
     it('fails once the leaf has expired, or before it is valid', async () => {
       for (const now of [new Date(Date.now() + 40 * DAY), new Date(notBefore.getTime() - DAY)]) {
-        await expect(verifyCms(signature, { path: file }, { trustedCertificates: [root], now })).rejects.toSatisfy((e) =>
-          isSignetError(e, 'VERIFICATION_FAILED'),
+        await expect(verifyCms(signature, { path: file }, { trustedCertificates: [root], now })).rejects.toSatisfy(
+          (e) => isSignetError(e, 'VERIFICATION_FAILED'),
         );
       }
     });

@@ -23,7 +23,23 @@ describe('a detached CMS signature', () => {
   });
 
   const opensslVerify = (signature: string, content: string, caFile: string, inform = 'DER') =>
-    openssl(['cms', '-verify', '-binary', '-inform', inform, '-in', signature, '-content', content, '-CAfile', caFile, '-purpose', 'any', '-out', '/dev/null']);
+    openssl([
+      'cms',
+      '-verify',
+      '-binary',
+      '-inform',
+      inform,
+      '-in',
+      signature,
+      '-content',
+      content,
+      '-CAfile',
+      caFile,
+      '-purpose',
+      'any',
+      '-out',
+      '/dev/null',
+    ]);
 
   describe.each(listAlgorithms().map((a) => [a.id, a] as const))('made with %s', (id, algorithm) => {
     it('is accepted by openssl cms -verify and by verifyCms, and a tampered file fails both', async () => {
@@ -36,7 +52,11 @@ describe('a detached CMS signature', () => {
       const ok = await opensslVerify(p7s, fx.file, caFile);
       expect(ok.ok).toBe(true);
       expect(ok.stderr).toContain('Verification successful');
-      const result = await verifyCms(signature, { path: fx.file }, { trustedCertificates: [signer.key.certificates[0]!] });
+      const result = await verifyCms(
+        signature,
+        { path: fx.file },
+        { trustedCertificates: [signer.key.certificates[0]!] },
+      );
       expect(result.algorithm.id).toBe(id);
       expect(result.trusted).toBe(true);
       expect(result.signer.subject).toBe(`CN=Signet test ${specFor(algorithm)}, O=Signet`);
@@ -72,7 +92,11 @@ describe('a detached CMS signature', () => {
 
     it('is the given time in whole seconds, as UTCTime', async () => {
       const digest = await digestOf(fx.file, algorithm);
-      const signature = await signCms(await fx.signer(algorithm), { digest }, { signingTime: new Date('2030-05-06T07:08:09.999Z') });
+      const signature = await signCms(
+        await fx.signer(algorithm),
+        { digest },
+        { signingTime: new Date('2030-05-06T07:08:09.999Z') },
+      );
       const result = await verifyCms(signature, { digest });
       expect(result.signingTime).toEqual(new Date('2030-05-06T07:08:09.000Z'));
       expect(Buffer.from(signature).includes(Buffer.from('\x17\x0d300506070809Z', 'latin1'))).toBe(true);
@@ -80,7 +104,11 @@ describe('a detached CMS signature', () => {
 
     it('is a GeneralizedTime from 2050 on, which openssl accepts', async () => {
       const digest = await digestOf(fx.file, algorithm);
-      const signature = await signCms(await fx.signer(algorithm), { digest }, { signingTime: new Date('2051-01-02T03:04:05Z') });
+      const signature = await signCms(
+        await fx.signer(algorithm),
+        { digest },
+        { signingTime: new Date('2051-01-02T03:04:05Z') },
+      );
       expect(Buffer.from(signature).includes(Buffer.from('\x18\x0f20510102030405Z', 'latin1'))).toBe(true);
       expect((await verifyCms(signature, { digest })).signingTime).toEqual(new Date('2051-01-02T03:04:05Z'));
       const p7s = join(fx.dir, 'future.p7s');

@@ -24,7 +24,17 @@ describe('a CMS signature made by openssl cms -sign', () => {
 
   async function sign(name: string, options: string[]): Promise<Uint8Array> {
     const out = join(dir, `${name}-${options.join('')}.p7s`);
-    const args = ['cms', '-sign', '-binary', '-in', file, '-signer', join(dir, `${name}.pem`), '-inkey', join(dir, `${name}.key`)];
+    const args = [
+      'cms',
+      '-sign',
+      '-binary',
+      '-in',
+      file,
+      '-signer',
+      join(dir, `${name}.pem`),
+      '-inkey',
+      join(dir, `${name}.key`),
+    ];
     const result = await openssl([...args, '-outform', 'DER', '-out', out, ...options]);
     expect(result.stderr).toBe('');
     return readFile(out);
@@ -41,7 +51,11 @@ describe('a CMS signature made by openssl cms -sign', () => {
 
   it.each([
     ['rsa', ['-md', 'sha256'], 'rsa-pkcs1-sha256'],
-    ['rsa', ['-md', 'sha512', '-keyopt', 'rsa_padding_mode:pss', '-keyopt', 'rsa_pss_saltlen:digest'], 'rsa-pss-sha512'],
+    [
+      'rsa',
+      ['-md', 'sha512', '-keyopt', 'rsa_padding_mode:pss', '-keyopt', 'rsa_pss_saltlen:digest'],
+      'rsa-pss-sha512',
+    ],
     ['ec', ['-md', 'sha384'], 'ecdsa-p384-sha384'],
     ['ec', ['-md', 'sha384', '-keyid', '-nocerts'], undefined],
     ['ec', ['-md', 'sha384', '-keyid'], 'ecdsa-p384-sha384'],
@@ -60,10 +74,18 @@ describe('a CMS signature made by openssl cms -sign', () => {
   });
 
   /** Fails verification because of an algorithm outside Signet's, kept as the cause. */
-  const unsupported = (e: unknown) => isSignetError(e, 'VERIFICATION_FAILED') && isSignetError(e.cause, 'UNSUPPORTED_ALGORITHM');
+  const unsupported = (e: unknown) =>
+    isSignetError(e, 'VERIFICATION_FAILED') && isSignetError(e.cause, 'UNSUPPORTED_ALGORITHM');
 
   it('is refused when RSA-PSS uses a salt length other than the digest length', async () => {
-    const signature = await sign('rsa', ['-md', 'sha256', '-keyopt', 'rsa_padding_mode:pss', '-keyopt', 'rsa_pss_saltlen:max']);
+    const signature = await sign('rsa', [
+      '-md',
+      'sha256',
+      '-keyopt',
+      'rsa_padding_mode:pss',
+      '-keyopt',
+      'rsa_pss_saltlen:max',
+    ]);
     await expect(verifyCms(signature, { path: file })).rejects.toSatisfy(unsupported);
   });
 

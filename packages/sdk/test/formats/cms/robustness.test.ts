@@ -44,7 +44,9 @@ describe('verifyCms given damaged input', () => {
       const der = valid.get(id)!;
       await fc.assert(
         fc.asyncProperty(fc.nat({ max: der.length - 1 }), async (length) => {
-          await expect(verifyCms(der.subarray(0, length), { path: file })).rejects.toSatisfy((e) => isSignetError(e, 'INVALID_FORMAT'));
+          await expect(verifyCms(der.subarray(0, length), { path: file })).rejects.toSatisfy((e) =>
+            isSignetError(e, 'INVALID_FORMAT'),
+          );
         }),
       );
     });

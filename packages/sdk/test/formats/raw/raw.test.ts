@@ -19,7 +19,8 @@ describe('the raw format', () => {
   beforeAll(async () => {
     dir = await tempDir();
     soft = await openTestStore(join(dir, 'keys'));
-    for (const spec of ['rsa-2048', 'ec-p256', 'ec-p384', 'ec-p521'] as const) keys.set(spec, await soft.generateKey({ name: spec, spec }));
+    for (const spec of ['rsa-2048', 'ec-p256', 'ec-p384', 'ec-p521'] as const)
+      keys.set(spec, await soft.generateKey({ name: spec, spec }));
     file = join(dir, 'artifact.bin');
     await writeFile(file, randomBytes(3 * 1024 * 1024 + 7));
   });
@@ -34,8 +35,10 @@ describe('the raw format', () => {
       const pub = join(dir, `${id}.pub.pem`);
       await writeFile(sig, signature);
       await writeFile(pub, toPemSpki(key.publicKey));
-      const pss = algorithm.scheme === 'pss' ? ['-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_pss_saltlen:digest'] : [];
-      const check = (path: string) => openssl(['dgst', `-${algorithm.hash}`, '-verify', pub, '-signature', sig, ...pss, path]);
+      const pss =
+        algorithm.scheme === 'pss' ? ['-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_pss_saltlen:digest'] : [];
+      const check = (path: string) =>
+        openssl(['dgst', `-${algorithm.hash}`, '-verify', pub, '-signature', sig, ...pss, path]);
       expect((await check(file)).stdout).toContain('Verified OK');
 
       verifyRaw({ publicKey: key.publicKey, algorithm: id, digest: digests[algorithm.hash]!, signature });
@@ -62,7 +65,12 @@ describe('the raw format', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 80 }), (signature) => {
         try {
-          verifyRaw({ publicKey: key.publicKey, algorithm: 'ecdsa-p256-sha256', digest: new Uint8Array(32), signature });
+          verifyRaw({
+            publicKey: key.publicKey,
+            algorithm: 'ecdsa-p256-sha256',
+            digest: new Uint8Array(32),
+            signature,
+          });
           expect.unreachable();
         } catch (e) {
           expect(isSignetError(e, 'VERIFICATION_FAILED')).toBe(true);
