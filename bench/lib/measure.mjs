@@ -17,6 +17,22 @@ export async function opsPerSecond(fn, seconds = 1.5) {
   return ops / ((performance.now() - start) / 1000);
 }
 
+/** Operations per second with `inFlight` callers each awaiting `fn` in a loop (a server's load). */
+export async function opsPerSecondConcurrent(fn, inFlight, seconds = 1.5) {
+  for (let i = 0; i < 20; i++) await fn();
+  const deadline = performance.now() + seconds * 1000;
+  let ops = 0;
+  const start = performance.now();
+  const worker = async () => {
+    while (performance.now() < deadline) {
+      await fn();
+      ops++;
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, worker));
+  return ops / ((performance.now() - start) / 1000);
+}
+
 /** Same for a synchronous function, without awaiting (the baseline of a direct library call). */
 export function opsPerSecondSync(fn, seconds = 1.5) {
   for (let i = 0; i < 20; i++) fn();

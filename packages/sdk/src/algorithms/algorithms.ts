@@ -169,7 +169,8 @@ export function assertDigestLength(algorithm: SignatureAlgorithm, digest: Uint8A
  * @throws SignetError `ALGORITHM_KEY_MISMATCH`
  */
 export function assertAlgorithmFitsKey(algorithm: SignatureAlgorithm, spec: KeySpec): void {
-  if (!algorithmsForKeySpec(spec).includes(algorithm)) {
+  const fits = algorithm.keyType === 'rsa' ? spec.startsWith('rsa-') : curveOf(spec) === algorithm.curve;
+  if (!fits) {
     throw new SignetError('ALGORITHM_KEY_MISMATCH', `A ${spec} key cannot sign with ${algorithm.id}`, {
       details: { algorithm: algorithm.id, keySpec: spec },
     });

@@ -202,7 +202,7 @@ export async function createSoftKeyProvider(options: SoftKeyProviderOptions): Pr
       assertAlgorithmFitsKey(algorithm, spec);
       throwIfAborted(signal);
       try {
-        return new Uint8Array(await key.sign(algorithm, digest));
+        return await key.sign(algorithm, digest);
       } catch (cause) {
         throw new SignetError('INTERNAL', `Signing with soft://${name} failed`, { cause });
       }
