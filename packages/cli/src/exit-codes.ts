@@ -10,6 +10,8 @@ export const EXIT = {
   VERIFICATION: 5,
   UNAVAILABLE: 6,
   CORRUPT: 7,
+  DENIED: 8,
+  PENDING: 9,
   INTERRUPTED: 130,
 } as const;
 
@@ -24,8 +26,10 @@ export const EXIT_MEANINGS: ReadonlyArray<readonly [ExitCode, string]> = [
   [EXIT.SECRET, 'secret missing or wrong, or permission denied'],
   [EXIT.VERIFICATION, 'verification failed: the signature does not match or is not trusted'],
   [EXIT.UNAVAILABLE, 'key provider unavailable or throttled: try again later'],
-  [EXIT.CORRUPT, 'corrupt or unreadable data: key store, certificate, signature'],
-  [EXIT.INTERRUPTED, 'interrupted (Ctrl-C)'],
+  [EXIT.CORRUPT, 'corrupt or unreadable data: key store, certificate, signature, policy'],
+  [EXIT.DENIED, 'refused by policy (or an approval that is not yours to give)'],
+  [EXIT.PENDING, 'waiting for approval: the request is recorded, ask an approver'],
+  [EXIT.INTERRUPTED, 'interrupted (Ctrl-C) or cancelled'],
 ];
 
 /**
@@ -51,11 +55,22 @@ const BY_CODE: Readonly<Record<SignetErrorCode, ExitCode>> = {
   UNAVAILABLE: EXIT.UNAVAILABLE,
   KEYSTORE_CORRUPT: EXIT.CORRUPT,
   INVALID_FORMAT: EXIT.CORRUPT,
+  INVALID_POLICY: EXIT.CORRUPT,
   INVALID_CERTIFICATE: EXIT.CORRUPT,
   INVALID_SIGNATURE_ENCODING: EXIT.CORRUPT,
   ABORTED: EXIT.INTERRUPTED,
   PROVIDER_CLOSED: EXIT.INTERNAL,
   INTERNAL: EXIT.INTERNAL,
+  POLICY_DENIED: EXIT.DENIED,
+  SELF_APPROVAL: EXIT.DENIED,
+  NOT_AN_APPROVER: EXIT.DENIED,
+  APPROVAL_REQUIRED: EXIT.PENDING,
+  IDEMPOTENCY_CONFLICT: EXIT.USAGE,
+  NOT_FOUND: EXIT.NOT_FOUND,
+  CANCELLED: EXIT.INTERRUPTED,
+  AUDIT_UNAVAILABLE: EXIT.UNAVAILABLE,
+  AUDIT_CORRUPT: EXIT.CORRUPT,
+  AUDIT_CLOSED: EXIT.INTERNAL,
 };
 
 /** `IO_ERROR` is refined by the errno of its cause: a refused read is a permission problem. */

@@ -38,7 +38,7 @@ describe('the signet binary', () => {
   it('documents every exit status in --help', async () => {
     const { stdout, code } = await box.bin(['--help']);
     expect(code).toBe(0);
-    for (const status of [0, 1, 2, 3, 4, 5, 6, 7]) expect(stdout).toMatch(new RegExp(`^ +${status}  \\S`, 'm'));
+    for (const status of [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]) expect(stdout).toMatch(new RegExp(`^ +${status}  \\S`, 'm'));
     expect(stdout).toContain('SIGNET_PASSPHRASE');
   });
 

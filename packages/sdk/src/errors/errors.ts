@@ -14,6 +14,7 @@ export type SignetErrorCode =
   | 'INVALID_CERTIFICATE'
   | 'CERTIFICATE_KEY_MISMATCH'
   | 'INVALID_FORMAT'
+  | 'INVALID_POLICY'
   // keys and key stores
   | 'KEY_NOT_FOUND'
   | 'KEY_EXISTS'
@@ -22,6 +23,14 @@ export type SignetErrorCode =
   | 'KEYSTORE_CORRUPT'
   // verification
   | 'VERIFICATION_FAILED'
+  // signing engine: decisions, approvals, requests
+  | 'POLICY_DENIED'
+  | 'APPROVAL_REQUIRED'
+  | 'SELF_APPROVAL'
+  | 'NOT_AN_APPROVER'
+  | 'IDEMPOTENCY_CONFLICT'
+  | 'NOT_FOUND'
+  | 'CANCELLED'
   // providers and I/O
   | 'PERMISSION_DENIED'
   | 'THROTTLED'
@@ -29,7 +38,14 @@ export type SignetErrorCode =
   | 'PROVIDER_CLOSED'
   | 'IO_ERROR'
   | 'ABORTED'
-  | 'INTERNAL';
+  | 'INTERNAL'
+  // audit log
+  /** The audit store could not make records durable: the signature they describe must be discarded. */
+  | 'AUDIT_UNAVAILABLE'
+  /** Stored audit records or checkpoints are damaged or do not chain: a person must look. */
+  | 'AUDIT_CORRUPT'
+  /** The audit log was closed; nothing more is appended. */
+  | 'AUDIT_CLOSED';
 
 /** Codes worth retrying with backoff: the same request may succeed later. */
 const RETRYABLE: ReadonlySet<SignetErrorCode> = new Set(['THROTTLED', 'UNAVAILABLE']);
