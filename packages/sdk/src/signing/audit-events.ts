@@ -26,7 +26,12 @@ function requestFacts(request: SigningRequest, requestId: string): Record<string
   };
 }
 
-export function decisionEvent(request: SigningRequest, requestId: string, decision: Decision, at: Date): EngineAuditEvent {
+export function decisionEvent(
+  request: SigningRequest,
+  requestId: string,
+  decision: Decision,
+  at: Date,
+): EngineAuditEvent {
   return {
     type: 'decision',
     actor: principalId(request.principal),

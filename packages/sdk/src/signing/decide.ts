@@ -34,5 +34,11 @@ export async function decideWithUsage(
 }
 
 function queryId(q: UsageQuery): string {
-  return JSON.stringify([q.key ?? null, q.principal ?? null, q.rule ?? null, q.since.getTime(), q.until?.getTime() ?? null]);
+  return JSON.stringify([
+    q.key ?? null,
+    q.principal ?? null,
+    q.rule ?? null,
+    q.since.getTime(),
+    q.until?.getTime() ?? null,
+  ]);
 }

@@ -90,7 +90,11 @@ export function createSigningEngine(options: SigningEngineOptions): SigningEngin
     return decideWithUsage(
       await currentPolicy(),
       request,
-      { now, approvals: await approvals.approvals(requestId), ...(leaf ? { certificate: describeCertificate(leaf) } : {}) },
+      {
+        now,
+        approvals: await approvals.approvals(requestId),
+        ...(leaf ? { certificate: describeCertificate(leaf) } : {}),
+      },
       usage,
     );
   }
@@ -104,7 +108,15 @@ export function createSigningEngine(options: SigningEngineOptions): SigningEngin
     }
   }
 
-  async function signAllowed(request: SigningRequest, requestId: string, provider: KeyProvider, key: KeyInfo, decision: Decision & { effect: 'allow' }, now: Date, signal?: AbortSignal): Promise<SigningResult> {
+  async function signAllowed(
+    request: SigningRequest,
+    requestId: string,
+    provider: KeyProvider,
+    key: KeyInfo,
+    decision: Decision & { effect: 'allow' },
+    now: Date,
+    signal?: AbortSignal,
+  ): Promise<SigningResult> {
     const signatures: Uint8Array[] = [];
     for (const item of request.items) {
       throwIfAborted(signal);
@@ -115,7 +127,13 @@ export function createSigningEngine(options: SigningEngineOptions): SigningEngin
       decisionEvent(request, requestId, decision, now),
       ...signatures.map((s, i) => signatureEvent(request, requestId, i, s, decision.rule, now)),
     ]);
-    await usage.record({ key: key.uri, principal: principalId(request.principal), rule: decision.rule, at: now, count: signatures.length });
+    await usage.record({
+      key: key.uri,
+      principal: principalId(request.principal),
+      rule: decision.rule,
+      at: now,
+      count: signatures.length,
+    });
     await approvals.settle(requestId);
     return {
       requestId,
@@ -143,11 +161,20 @@ export function createSigningEngine(options: SigningEngineOptions): SigningEngin
     await record([decisionEvent(request, requestId, decision, now)]);
     if (decision.effect === 'deny') {
       await approvals.settle(requestId);
-      throw new SignetError('POLICY_DENIED', `Refused by policy: ${decision.reasons.map((r) => r.message).join('; ')}`, {
-        details: { requestId, reasons: decision.reasons, policyVersion: decision.policyVersion },
-      });
+      throw new SignetError(
+        'POLICY_DENIED',
+        `Refused by policy: ${decision.reasons.map((r) => r.message).join('; ')}`,
+        {
+          details: { requestId, reasons: decision.reasons, policyVersion: decision.policyVersion },
+        },
+      );
     }
-    await approvals.putPending({ id: requestId, request, decision, createdAt: (await approvals.getPending(requestId))?.createdAt ?? now });
+    await approvals.putPending({
+      id: requestId,
+      request,
+      decision,
+      createdAt: (await approvals.getPending(requestId))?.createdAt ?? now,
+    });
     const missing = decision.missing.map((m) => `${m.remaining} more from ${m.role}`).join(', ');
     throw new SignetError('APPROVAL_REQUIRED', `Waiting for approval (${missing}); request ${requestId}`, {
       details: { requestId, missing: decision.missing, rule: decision.rule },
@@ -190,7 +217,10 @@ export function createSigningEngine(options: SigningEngineOptions): SigningEngin
 
     async approve({ requestId, approver, decision: verdict, comment }) {
       const pending = await approvals.getPending(requestId);
-      if (!pending) throw new SignetError('NOT_FOUND', `No request ${requestId} is waiting for approval`, { details: { requestId } });
+      if (!pending)
+        throw new SignetError('NOT_FOUND', `No request ${requestId} is waiting for approval`, {
+          details: { requestId },
+        });
       const { request } = pending;
       if (principalId(approver) === principalId(request.principal)) {
         throw new SignetError('SELF_APPROVAL', 'Nobody approves their own request', { details: { requestId } });
@@ -198,13 +228,30 @@ export function createSigningEngine(options: SigningEngineOptions): SigningEngin
       const roles = resolveRoles(await currentPolicy(), approver, request.key);
       const stepRoles = pending.decision.effect === 'pending' ? pending.decision.missing.map((m) => m.role) : [];
       if (!stepRoles.some((r) => roles.includes(r))) {
-        throw new SignetError('NOT_AN_APPROVER', `Approvals for this request come from: ${[...new Set(stepRoles)].join(', ')}`, {
-          details: { requestId, roles: stepRoles },
-        });
+        throw new SignetError(
+          'NOT_AN_APPROVER',
+          `Approvals for this request come from: ${[...new Set(stepRoles)].join(', ')}`,
+          {
+            details: { requestId, roles: stepRoles },
+          },
+        );
       }
       const now = clock();
-      const approval = { fingerprint: requestId, approver, decision: verdict, at: now, ...(comment ? { comment } : {}) };
-      await record([{ type: 'approval', actor: principalId(approver), at: now, data: { requestId, decision: verdict, roles, ...(comment ? { comment } : {}) } }]);
+      const approval = {
+        fingerprint: requestId,
+        approver,
+        decision: verdict,
+        at: now,
+        ...(comment ? { comment } : {}),
+      };
+      await record([
+        {
+          type: 'approval',
+          actor: principalId(approver),
+          at: now,
+          data: { requestId, decision: verdict, roles, ...(comment ? { comment } : {}) },
+        },
+      ]);
       await approvals.addApproval(approval);
       const { key } = await keyOf(request.key);
       const next = await evaluate(request, requestId, key, now);

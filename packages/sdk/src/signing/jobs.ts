@@ -48,7 +48,8 @@ export function createMemoryJobQueue(engine: SigningEngine, options: { concurren
   const concurrency = options.concurrency ?? 4;
   let running = 0;
 
-  const update = (job: Job, patch: Partial<JobStatus>) => (job.status = { ...job.status, ...patch, updatedAt: new Date() });
+  const update = (job: Job, patch: Partial<JobStatus>) =>
+    (job.status = { ...job.status, ...patch, updatedAt: new Date() });
 
   function pump(): void {
     while (running < concurrency && queue.length > 0) {
@@ -103,7 +104,12 @@ export function createMemoryJobQueue(engine: SigningEngine, options: { concurren
       let finish!: () => void;
       const done = new Promise<void>((resolve) => (finish = resolve));
       const now = new Date();
-      const job: Job = { status: { id: randomUUID(), state: 'queued', createdAt: now, updatedAt: now }, request, done, finish };
+      const job: Job = {
+        status: { id: randomUUID(), state: 'queued', createdAt: now, updatedAt: now },
+        request,
+        done,
+        finish,
+      };
       jobs.set(job.status.id, job);
       queue.push(job);
       pump();
@@ -115,7 +121,11 @@ export function createMemoryJobQueue(engine: SigningEngine, options: { concurren
     async result(id, callOptions = {}) {
       const job = get(id);
       const aborted = new Promise<never>((_, reject) => {
-        callOptions.signal?.addEventListener('abort', () => reject(new SignetError('ABORTED', 'Stopped waiting for the job')), { once: true });
+        callOptions.signal?.addEventListener(
+          'abort',
+          () => reject(new SignetError('ABORTED', 'Stopped waiting for the job')),
+          { once: true },
+        );
       });
       await Promise.race([job.done, aborted]);
       if (job.result) return job.result;
@@ -124,7 +134,9 @@ export function createMemoryJobQueue(engine: SigningEngine, options: { concurren
     async cancel(id) {
       const job = get(id);
       if (job.status.state !== 'queued' && job.status.state !== 'awaiting-approval') {
-        throw new SignetError('INVALID_ARGUMENT', `Job ${id} is ${job.status.state} and cannot be cancelled`, { details: { job: id } });
+        throw new SignetError('INVALID_ARGUMENT', `Job ${id} is ${job.status.state} and cannot be cancelled`, {
+          details: { job: id },
+        });
       }
       job.error = new SignetError('CANCELLED', `Job ${id} was cancelled`, { details: { job: id } });
       update(job, { state: 'cancelled', error: { code: 'CANCELLED', message: 'cancelled' } });

@@ -1,6 +1,13 @@
 import type { ApprovalRecord, UsageQuery } from '../policy/decision.js';
 import type { SigningResult } from './result.js';
-import type { ApprovalStore, IdempotencyClaim, IdempotencyStore, PendingRequest, UsageEntry, UsageStore } from './stores.js';
+import type {
+  ApprovalStore,
+  IdempotencyClaim,
+  IdempotencyStore,
+  PendingRequest,
+  UsageEntry,
+  UsageStore,
+} from './stores.js';
 
 /** Usage in memory: for the embedded engine and tests. Lost when the process ends. */
 export function createMemoryUsageStore(): UsageStore {
@@ -15,7 +22,8 @@ export function createMemoryUsageStore(): UsageStore {
       for (const e of entries) {
         const t = e.at.getTime();
         if (t < q.since.getTime() || t >= until) continue;
-        if ((q.key && e.key !== q.key) || (q.principal && e.principal !== q.principal) || (q.rule && e.rule !== q.rule)) continue;
+        if ((q.key && e.key !== q.key) || (q.principal && e.principal !== q.principal) || (q.rule && e.rule !== q.rule))
+          continue;
         total += e.count;
       }
       return total;
@@ -52,7 +60,10 @@ export function createMemoryApprovalStore(): ApprovalStore {
 
 /** Idempotency keys in memory. A key being worked on makes a second caller wait for the first. */
 export function createMemoryIdempotencyStore(): IdempotencyStore {
-  const entries = new Map<string, { fingerprint: string; result?: SigningResult; settled: Promise<void>; settle: () => void }>();
+  const entries = new Map<
+    string,
+    { fingerprint: string; result?: SigningResult; settled: Promise<void>; settle: () => void }
+  >();
   return {
     async claim(key, fingerprint): Promise<IdempotencyClaim> {
       const entry = entries.get(key);

@@ -40,14 +40,20 @@ export function validateRequest(request: SigningRequest): SignatureAlgorithm {
     assertDigestLength(algorithm, item?.digest);
     optionalText(item.artifact?.name, `items[${i}].artifact.name`);
     const artifactDigest = item.artifact?.digest;
-    if (artifactDigest !== undefined && !(typeof artifactDigest === 'string' && /^[0-9a-f]{32,128}$/.test(artifactDigest))) {
+    if (
+      artifactDigest !== undefined &&
+      !(typeof artifactDigest === 'string' && /^[0-9a-f]{32,128}$/.test(artifactDigest))
+    ) {
       throw invalid(`items[${i}].artifact.digest must be lowercase hex`, `items[${i}].artifact.digest`);
     }
   });
   optionalText(request.metadata?.format, 'metadata.format');
   optionalText(request.metadata?.application, 'metadata.application');
   optionalText(request.metadata?.reason, 'metadata.reason');
-  if (request.idempotencyKey !== undefined && !(typeof request.idempotencyKey === 'string' && /^[\x21-\x7e]{1,200}$/.test(request.idempotencyKey))) {
+  if (
+    request.idempotencyKey !== undefined &&
+    !(typeof request.idempotencyKey === 'string' && /^[\x21-\x7e]{1,200}$/.test(request.idempotencyKey))
+  ) {
     throw invalid('idempotencyKey must be 1-200 printable ASCII characters', 'idempotencyKey');
   }
   return algorithm;

@@ -3,10 +3,14 @@ import { isSignetError } from '../../src/index.js';
 import { createMemoryJobQueue } from '../../src/signing/index.js';
 import { ALICE, BOB, CAROL, createFixture, MALLORY, request } from './fixture.js';
 
-const prod = (fill = 5) => request({ key: 'soft://prod', items: [{ digest: new Uint8Array(32).fill(fill), artifact: { name: 'app.jar' } }] });
+const prod = (fill = 5) =>
+  request({ key: 'soft://prod', items: [{ digest: new Uint8Array(32).fill(fill), artifact: { name: 'app.jar' } }] });
 
 async function pendingId(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   if (!isSignetError(error, 'APPROVAL_REQUIRED')) throw new Error(`expected APPROVAL_REQUIRED, got ${String(error)}`);
   return String(error.details.requestId);
 }
@@ -17,8 +21,12 @@ describe('an approval flow', () => {
     const id = await pendingId(engine.sign(prod()));
     expect((await engine.pending()).map((p) => p.id)).toEqual([id]);
 
-    await expect(engine.approve({ requestId: id, approver: ALICE, decision: 'approve' })).rejects.toSatisfy((e) => isSignetError(e, 'SELF_APPROVAL'));
-    await expect(engine.approve({ requestId: id, approver: MALLORY, decision: 'approve' })).rejects.toSatisfy((e) => isSignetError(e, 'NOT_AN_APPROVER'));
+    await expect(engine.approve({ requestId: id, approver: ALICE, decision: 'approve' })).rejects.toSatisfy((e) =>
+      isSignetError(e, 'SELF_APPROVAL'),
+    );
+    await expect(engine.approve({ requestId: id, approver: MALLORY, decision: 'approve' })).rejects.toSatisfy((e) =>
+      isSignetError(e, 'NOT_AN_APPROVER'),
+    );
     expect((await engine.approve({ requestId: id, approver: BOB, decision: 'approve' })).effect).toBe('pending');
     expect((await engine.approve({ requestId: id, approver: CAROL, decision: 'approve' })).effect).toBe('allow');
 
@@ -50,8 +58,12 @@ describe('an approval flow', () => {
   it('ends the request on one denial', async () => {
     const { engine } = await createFixture();
     const id = await pendingId(engine.sign(prod()));
-    expect((await engine.approve({ requestId: id, approver: BOB, decision: 'deny', comment: 'not this build' })).effect).toBe('deny');
-    await expect(engine.approve({ requestId: id, approver: CAROL, decision: 'approve' })).rejects.toSatisfy((e) => isSignetError(e, 'NOT_FOUND'));
+    expect(
+      (await engine.approve({ requestId: id, approver: BOB, decision: 'deny', comment: 'not this build' })).effect,
+    ).toBe('deny');
+    await expect(engine.approve({ requestId: id, approver: CAROL, decision: 'approve' })).rejects.toSatisfy((e) =>
+      isSignetError(e, 'NOT_FOUND'),
+    );
   });
 
   it('lets approvals expire', async () => {

@@ -16,20 +16,38 @@ describe('the signing engine', () => {
       expect(result).toMatchObject({ key: 'soft://dev-a', rule: 'dev', policyVersion: 'test-1' });
       const key = await soft.getKey('soft://dev-a');
       result.signatures.forEach((s, i) => {
-        expect(verifyDigestSignature({ publicKey: key.publicKey, algorithm: 'ecdsa-p256-sha256', digest: items[i]!.digest, signature: s.signature })).toBe(true);
+        expect(
+          verifyDigestSignature({
+            publicKey: key.publicKey,
+            algorithm: 'ecdsa-p256-sha256',
+            digest: items[i]!.digest,
+            signature: s.signature,
+          }),
+        ).toBe(true);
       });
       const records = await audit.read(0, await audit.size());
       expect(records.map((r) => r.type)).toEqual(['decision', 'signature', 'signature', 'signature']);
       expect(result.signatures.map((s) => s.auditIndex)).toEqual([1, 2, 3]);
-      expect(records[2]!.data).toMatchObject({ requestId: result.requestId, digest: '02'.repeat(32), artifact: { name: 'app-2.jar' }, rule: 'dev' });
+      expect(records[2]!.data).toMatchObject({
+        requestId: result.requestId,
+        digest: '02'.repeat(32),
+        artifact: { name: 'app-2.jar' },
+        rule: 'dev',
+      });
     });
   });
 
   describe('when the policy denies a request', () => {
     it('refuses with every reason, records the decision, and signs nothing', async () => {
       const { engine, audit, provider } = await createFixture();
-      const denied = engine.sign(request({ items: [{ digest: new Uint8Array(32), artifact: { name: 'install.sh' } }] }));
-      await expect(denied).rejects.toSatisfy((e) => isSignetError(e, 'POLICY_DENIED') && (e.details.reasons as { code: string }[]).some((r) => r.code === 'EXPLICIT_DENY'));
+      const denied = engine.sign(
+        request({ items: [{ digest: new Uint8Array(32), artifact: { name: 'install.sh' } }] }),
+      );
+      await expect(denied).rejects.toSatisfy(
+        (e) =>
+          isSignetError(e, 'POLICY_DENIED') &&
+          (e.details.reasons as { code: string }[]).some((r) => r.code === 'EXPLICIT_DENY'),
+      );
       expect(provider.signCalls).toBe(0);
       const records = await audit.read(0, await audit.size());
       expect(records).toHaveLength(1);
@@ -38,7 +56,9 @@ describe('the signing engine', () => {
 
     it('refuses a key nobody is granted (default deny)', async () => {
       const { engine, provider } = await createFixture();
-      await expect(engine.sign(request({ principal: { ...request().principal, groups: [] } }))).rejects.toSatisfy((e) => isSignetError(e, 'POLICY_DENIED'));
+      await expect(engine.sign(request({ principal: { ...request().principal, groups: [] } }))).rejects.toSatisfy((e) =>
+        isSignetError(e, 'POLICY_DENIED'),
+      );
       expect(provider.signCalls).toBe(0);
     });
   });
@@ -48,7 +68,10 @@ describe('the signing engine', () => {
       const failing: AuditSink = { append: async () => Promise.reject(new Error('disk full')) };
       const { engine, provider } = await createFixture({ audit: failing });
       let result: unknown;
-      const error = await engine.sign(request()).then((r) => (result = r), (e: unknown) => e);
+      const error = await engine.sign(request()).then(
+        (r) => (result = r),
+        (e: unknown) => e,
+      );
       expect(result).toBeUndefined();
       expect(codeOf(error)).toBe('UNAVAILABLE');
       expect(provider.signCalls).toBe(1); // signed, then discarded: nothing came back
@@ -75,7 +98,10 @@ describe('the signing engine', () => {
 
     it('lets a failed request be tried again under the same key', async () => {
       const { engine } = await createFixture();
-      const r = request({ idempotencyKey: 'build-44', items: [{ digest: new Uint8Array(32), artifact: { name: 'x.sh' } }] });
+      const r = request({
+        idempotencyKey: 'build-44',
+        items: [{ digest: new Uint8Array(32), artifact: { name: 'x.sh' } }],
+      });
       await expect(engine.sign(r)).rejects.toSatisfy((e) => isSignetError(e, 'POLICY_DENIED'));
       await expect(engine.sign(r)).rejects.toSatisfy((e) => isSignetError(e, 'POLICY_DENIED'));
     });
@@ -86,17 +112,28 @@ describe('the signing engine', () => {
       const { engine, audit, provider } = await createFixture();
       const junk = fc.record(
         {
-          principal: fc.oneof(fc.constant(undefined), fc.constant(request().principal), fc.record({ subject: fc.string(), issuer: fc.string() })),
+          principal: fc.oneof(
+            fc.constant(undefined),
+            fc.constant(request().principal),
+            fc.record({ subject: fc.string(), issuer: fc.string() }),
+          ),
           key: fc.oneof(fc.string(), fc.constant('soft://dev-a'), fc.integer()),
           algorithm: fc.oneof(fc.string(), fc.constant('ecdsa-p256-sha256'), fc.constant('rsa-pss-sha256')),
-          items: fc.oneof(fc.constant([]), fc.array(fc.record({ digest: fc.uint8Array({ maxLength: 70 }) }), { maxLength: 3 }), fc.string()),
+          items: fc.oneof(
+            fc.constant([]),
+            fc.array(fc.record({ digest: fc.uint8Array({ maxLength: 70 }) }), { maxLength: 3 }),
+            fc.string(),
+          ),
           idempotencyKey: fc.option(fc.string(), { nil: undefined }),
         },
         { requiredKeys: [] },
       );
       await fc.assert(
         fc.asyncProperty(junk, async (r) => {
-          const outcome = await engine.sign(r as never).then(() => 'signed', (e: unknown) => e);
+          const outcome = await engine.sign(r as never).then(
+            () => 'signed',
+            (e: unknown) => e,
+          );
           if (outcome === 'signed') return; // a junk generator can produce a valid request
           expect(isSignetError(outcome), String(outcome)).toBe(true);
         }),
@@ -107,5 +144,49 @@ describe('the signing engine', () => {
       // Every record belongs to a request that was valid: one decision each, one signature per signing.
       expect(records.filter((r) => r.type === 'signature')).toHaveLength(validlyAllowed);
     });
+  });
+});
+
+describe('the engine behind the Signer interface', () => {
+  it('sends digests asked for together as one request, each tagged with its artifact', async () => {
+    const { engine, audit, soft } = await createFixture();
+    const { createEngineSigner } = await import('../../src/signing/index.js');
+    const { createSigner } = await import('../../src/index.js');
+    const signer = createEngineSigner(engine, await createSigner(soft, 'soft://dev-a'), {
+      principal: request().principal,
+      metadata: { format: 'raw' },
+    });
+    const digests = [3, 4, 5].map((n) => new Uint8Array(32).fill(n));
+    const signatures = await Promise.all(digests.map((d, i) => signer.forArtifact({ name: `f${i}.bin` }).sign(d)));
+    const key = await soft.getKey('soft://dev-a');
+    signatures.forEach((s, i) =>
+      expect(
+        verifyDigestSignature({
+          publicKey: key.publicKey,
+          algorithm: 'ecdsa-p256-sha256',
+          digest: digests[i]!,
+          signature: s,
+        }),
+      ).toBe(true),
+    );
+    const records = await audit.read(0, await audit.size());
+    expect(records.filter((r) => r.type === 'decision')).toHaveLength(1);
+    expect(
+      records.filter((r) => r.type === 'signature').map((r) => (r.data.artifact as { name: string }).name),
+    ).toEqual(['f0.bin', 'f1.bin', 'f2.bin']);
+  });
+
+  it('rejects every waiting digest when the policy refuses the batch', async () => {
+    const { engine, soft } = await createFixture();
+    const { createEngineSigner } = await import('../../src/signing/index.js');
+    const { createSigner } = await import('../../src/index.js');
+    const signer = createEngineSigner(engine, await createSigner(soft, 'soft://dev-a'), {
+      principal: request().principal,
+    });
+    const results = await Promise.allSettled([
+      signer.forArtifact({ name: 'ok.jar' }).sign(new Uint8Array(32)),
+      signer.forArtifact({ name: 'bad.sh' }).sign(new Uint8Array(32)),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
   });
 });

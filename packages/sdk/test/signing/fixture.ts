@@ -2,12 +2,24 @@ import { createAuditLog, createMemoryAuditStore, type AuditLog } from '../../src
 import { createPolicy, type Policy } from '../../src/policy/index.js';
 import type { KeyProvider } from '../../src/provider/provider.js';
 import type { SoftKeyProvider } from '../../src/provider/soft/index.js';
-import { createSigningEngine, type Principal, type SigningEngine, type SigningEngineOptions, type SigningRequest } from '../../src/signing/index.js';
+import {
+  createSigningEngine,
+  type Principal,
+  type SigningEngine,
+  type SigningEngineOptions,
+  type SigningRequest,
+} from '../../src/signing/index.js';
 import { openTestStore } from '../helpers/soft.js';
 import { tempDir } from '../helpers/temp.js';
 
 export const IDP = 'https://idp.acme.com';
-export const user = (subject: string, groups: string[] = []): Principal => ({ kind: 'user', subject, issuer: IDP, authMethod: 'jwt', groups });
+export const user = (subject: string, groups: string[] = []): Principal => ({
+  kind: 'user',
+  subject,
+  issuer: IDP,
+  authMethod: 'jwt',
+  groups,
+});
 export const ALICE = user('alice@acme.com', ['developers']);
 export const BOB = user('bob@acme.com', ['security']);
 export const CAROL = user('carol@acme.com', ['security']);
