@@ -5,6 +5,7 @@ import { createProviderRegistry, SignetError, type ProviderRegistry } from '@sig
 import { createSoftKeyProvider, type KeyStoreSecret, type SoftKeyProvider } from '@signet/sdk/soft';
 import { ioError } from './files.js';
 import { createOutput, type OutStream, type Output } from './output.js';
+import { openEmbeddedEngine, type EmbeddedEngine } from './embedded-engine.js';
 import { createProgress, type Progress } from './progress.js';
 
 /*
@@ -50,6 +51,8 @@ export interface Context {
   softKeys(options?: { create?: boolean }): Promise<SoftKeyProvider>;
   /** Whether the key store folder holds a key store (no secret needed). */
   keyStoreExists(): Promise<boolean>;
+  /** The signing engine (policy, audit log) for the local user; opened on first use. */
+  engine(): Promise<EmbeddedEngine>;
   close(): Promise<void>;
 }
 
@@ -113,6 +116,16 @@ export function createContext(io: RunIO, options: GlobalOptions): Context {
   const registry = createProviderRegistry();
   registry.register('soft', () => softKeys());
 
+  let embedded: Promise<EmbeddedEngine> | undefined;
+  function engine(): Promise<EmbeddedEngine> {
+    if (!embedded) {
+      const policyFile = io.env.SIGNET_POLICY ? path(io.env.SIGNET_POLICY) : undefined;
+      embedded = openEmbeddedEngine({ registry, home: signetHome(io), ...(policyFile ? { policyFile } : {}) });
+      embedded.catch(() => (embedded = undefined));
+    }
+    return embedded;
+  }
+
   return {
     out,
     signal: io.signal,
@@ -122,10 +135,13 @@ export function createContext(io: RunIO, options: GlobalOptions): Context {
     progress: (total, label) => createProgress({ stream: io.stderr, total, label, enabled: showProgress }),
     softKeys,
     keyStoreExists,
+    engine,
     async close() {
+      const openedEngine = await embedded?.catch(() => undefined);
+      await openedEngine?.audit.close();
       await registry.close();
-      const opened = await soft?.catch(() => undefined);
-      await opened?.close();
+      const openedSoft = await soft?.catch(() => undefined);
+      await openedSoft?.close();
     },
   };
 }

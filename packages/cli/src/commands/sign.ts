@@ -4,6 +4,7 @@ import { Option, type Command } from 'commander';
 import { createSigner, getAlgorithm, SignetError, type Signer } from '@signet/sdk';
 import { cmsToPem, signCms } from '@signet/sdk/formats/cms';
 import { signRaw } from '@signet/sdk/formats/raw';
+import { createEngineSigner } from '@signet/sdk/signing';
 import type { Context } from '../context.js';
 import { keyUri } from '../describe.js';
 import { assertWritable, digestInputs, statInputs, writeOutputs, type InputFile, type OutputFile } from '../files.js';
@@ -65,11 +66,19 @@ async function sign(ctx: Context, names: string[], options: SignOptions): Promis
     );
   }
   const digests = await digestInputs(ctx, inputs, signer.algorithm.hash);
-  const outputs: OutputFile[] = [];
-  for (const [i, target] of targets.entries()) {
-    const signature = await signDigest(ctx, signer, options.format, digests[i]!);
-    outputs.push({ ...target, data: options.base64 ? textForm(options.format, signature) : signature });
-  }
+  // Through the engine (policy, audit log), all files in one request: one decision, one approval.
+  const { engine, principal } = await ctx.engine();
+  const viaEngine = createEngineSigner(engine, signer, { principal, metadata: { format: options.format } });
+  const signatures = await Promise.all(
+    inputs.map((input, i) => {
+      const artifact = { name: basename(input.name), digest: Buffer.from(digests[i]!).toString('hex') };
+      return signDigest(ctx, viaEngine.forArtifact(artifact), options.format, digests[i]!);
+    }),
+  );
+  const outputs: OutputFile[] = targets.map((target, i) => {
+    const signature = signatures[i]!;
+    return { ...target, data: options.base64 ? textForm(options.format, signature) : signature };
+  });
   await writeOutputs(outputs, force);
 
   const how = `${signer.algorithm.id}, ${options.format}`;
