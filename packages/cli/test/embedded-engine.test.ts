@@ -68,7 +68,7 @@ describe('signet sign through the embedded engine', () => {
         join(box.home, 'bad.yaml'),
         'version: 1\nrevision: "x"\nrules:\n  - name: r\n    allow: { rolez: [a] }\n',
       );
-      const result = await box.cli(['sign', 'app.jar', '--key', 'release', '--force'], {
+      const result = await box.cli(['sign', 'app.jar', '--key', 'release', '--format', 'raw', '--force'], {
         env: { SIGNET_POLICY: join(box.home, 'bad.yaml') },
       });
       expect(result.code, result.stderr).toBe(7);
