@@ -1,7 +1,8 @@
 // `pnpm start`: Signet's main job on embedded defaults, with nothing else installed.
 // A software key store in .signet/ (created on first run), a key with a self-signed code-signing
-// certificate, a sample file signed as detached CMS, and the signature verified by Signet and,
-// when it is installed, by openssl.
+// certificate, a sample file signed as detached CMS through the signing engine (policy, then the
+// audit log in .signet/audit), and the signature verified by Signet and, when it is installed,
+// by openssl.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -55,6 +56,14 @@ writeFileSync(sample, `Signed by Signet at ${new Date().toISOString()}\n`);
 const signed = signet('sign', sample, '--key', uri, '--format', 'cms', '--force').signatures[0];
 console.log(`✔ signed           ${show(sample)} → ${show(signed.signature)} (CMS, ${key.algorithms[0]})`);
 console.log(`                   sha256 ${signed.digest.value}`);
+
+const auditFile = join(home, 'audit', 'events.jsonl');
+const audited = readFileSync(auditFile, 'utf8')
+  .trim()
+  .split('\n')
+  .slice(-2)
+  .map((line) => JSON.parse(line));
+console.log(`✔ audited          ${audited.map((e) => `#${e.index} ${e.type}`).join(', ')} in ${show(auditFile)}`);
 
 const verified = signet('verify', sample, '--key', uri);
 console.log(`✔ verified         by Signet: signed by ${verified.signer.subject} at ${verified.signingTime}`);
