@@ -1,8 +1,10 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { SignetError } from '@signet/sdk';
+import { registerAudit } from './commands/audit.js';
 import { registerDigest } from './commands/digest.js';
 import { registerKeys } from './commands/keys.js';
+import { registerPolicy } from './commands/policy.js';
 import { registerSign } from './commands/sign.js';
 import { registerVerify } from './commands/verify.js';
 import { createContext, outputFor, type Context, type GlobalOptions, type RunIO } from './context.js';
@@ -82,6 +84,8 @@ export function buildProgram(io: RunIO, act: Act): Command {
   registerSign(program, act);
   registerVerify(program, act);
   registerDigest(program, act);
+  registerPolicy(program, act);
+  registerAudit(program, act);
   program.addHelpText('after', programHelp);
   return program;
 }

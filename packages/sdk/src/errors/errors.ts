@@ -48,7 +48,7 @@ export type SignetErrorCode =
   | 'AUDIT_CLOSED';
 
 /** Codes worth retrying with backoff: the same request may succeed later. */
-const RETRYABLE: ReadonlySet<SignetErrorCode> = new Set(['THROTTLED', 'UNAVAILABLE']);
+const RETRYABLE: ReadonlySet<SignetErrorCode> = new Set(['THROTTLED', 'UNAVAILABLE', 'AUDIT_UNAVAILABLE']);
 
 export interface SignetErrorOptions {
   /** The original error (vendor, HTTP, PKCS#11, file system), kept for logs. */
