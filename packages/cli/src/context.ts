@@ -53,6 +53,8 @@ export interface Context {
   keyStoreExists(): Promise<boolean>;
   /** The signing engine (policy, audit log) for the local user; opened on first use. */
   engine(): Promise<EmbeddedEngine>;
+  /** `$SIGNET_HOME`: the key store's default parent, the local policy and audit log. */
+  readonly home: string;
   close(): Promise<void>;
 }
 
@@ -136,6 +138,7 @@ export function createContext(io: RunIO, options: GlobalOptions): Context {
     softKeys,
     keyStoreExists,
     engine,
+    home: signetHome(io),
     async close() {
       const openedEngine = await embedded?.catch(() => undefined);
       await openedEngine?.audit.close();

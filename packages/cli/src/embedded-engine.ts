@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { isSignetError, SignetError, type ProviderRegistry } from '@signet/sdk';
+import { isSignetError, SignetError, type ProviderRegistry, type Signer } from '@signet/sdk';
 import { createAuditLog, createFileAuditStore, type AuditLog } from '@signet/sdk/audit';
 import { createPolicy, parsePolicy, type Policy } from '@signet/sdk/policy';
 import { createSigningEngine, type Principal, type SigningEngine } from '@signet/sdk/signing';
@@ -40,7 +40,7 @@ export interface EmbeddedEngineOptions {
 
 export async function openEmbeddedEngine(options: EmbeddedEngineOptions): Promise<EmbeddedEngine> {
   const { policy, source } = await loadPolicy(options);
-  const audit = await openAudit(join(options.home, 'audit'), options.lockWaitMs ?? 30_000);
+  const audit = await openLocalAudit(options.home, { lockWaitMs: options.lockWaitMs });
   const user = userInfo().username;
   const principal: Principal = { kind: 'local', subject: user, issuer: 'local', authMethod: 'local' };
   const engine = createSigningEngine({ providers: options.registry, policy, audit });
@@ -61,13 +61,24 @@ async function loadPolicy(options: EmbeddedEngineOptions): Promise<{ policy: Pol
   return { policy: parsePolicy(text, { source: file }), source: file };
 }
 
-/** Opens the local audit log, waiting while another signet process (a parallel build step) holds it. */
-async function openAudit(directory: string, waitMs: number): Promise<AuditLog> {
-  const deadline = Date.now() + waitMs;
+/**
+ * Opens the local audit log in `$SIGNET_HOME/audit`, waiting while another signet process (a
+ * parallel build step) holds it.
+ */
+export async function openLocalAudit(
+  home: string,
+  options: { checkpointSigner?: Signer; lockWaitMs?: number | undefined } = {},
+): Promise<AuditLog> {
+  const deadline = Date.now() + (options.lockWaitMs ?? 30_000);
+  const { checkpointSigner } = options;
   for (let delay = 20; ; delay = Math.min(delay * 2, 500)) {
     try {
-      const store = await createFileAuditStore({ directory });
-      return await createAuditLog({ store, origin: `${hostname()}/signet-local-audit` });
+      const store = await createFileAuditStore({ directory: join(home, 'audit') });
+      return await createAuditLog({
+        store,
+        origin: `${hostname()}/signet-local-audit`,
+        ...(checkpointSigner ? { checkpointSigner } : {}),
+      });
     } catch (error) {
       if (!isSignetError(error, 'AUDIT_UNAVAILABLE') || Date.now() + delay > deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, delay));

@@ -130,3 +130,34 @@ describe('signet audit verify', () => {
     });
   });
 });
+
+describe('the local audit log', () => {
+  let box: Sandbox;
+
+  beforeAll(async () => {
+    box = await sandbox();
+    await writeFile(join(box.cwd, 'app.bin'), 'app\n');
+    for (const name of ['release', 'audit']) expect((await box.cli(['keys', 'create', name])).code).toBe(0);
+    expect((await box.cli(['sign', 'app.bin', '--key', 'release', '--format', 'raw'])).code).toBe(0);
+  });
+
+  it('exports, checkpoints with an audit key, and verifies what signet sign recorded', async () => {
+    expect((await box.cli(['audit', 'checkpoint', '--key', 'soft://audit', '--out', 'checkpoint.json'])).code).toBe(0);
+    const pub = await box.cli(['keys', 'show', 'soft://audit', '--public-key']);
+    await writeFile(join(box.cwd, 'audit.pub.pem'), pub.stdout);
+    const exported = await box.cli(['audit', 'export', '--out', 'events.jsonl', '--json']);
+    expect(json(exported)).toMatchObject({ events: 2 });
+    const verified = await box.cli([...ARGS, '--json']);
+    expect(verified.code).toBe(0);
+    expect(json(verified)).toMatchObject({ valid: true, treeSize: 2 });
+  });
+
+  it('prints the log as JSON lines on standard output', async () => {
+    const result = await box.cli(['audit', 'export']);
+    const types = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as AuditRecord).type);
+    expect(types).toEqual(['decision', 'signature']);
+  });
+});

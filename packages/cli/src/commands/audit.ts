@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
-import { SignetError } from '@signet/sdk';
+import { createSigner, SignetError } from '@signet/sdk';
 import { parseCheckpoint, verifyAuditExport, type SignedCheckpoint } from '@signet/sdk/audit';
 import type { Context } from '../context.js';
-import { readInput } from '../files.js';
+import { keyUri } from '../describe.js';
+import { openLocalAudit } from '../embedded-engine.js';
+import { assertWritable, readInput, writeOutputs } from '../files.js';
 import { readPublicKey } from '../key-material.js';
 import type { Result } from '../output.js';
 import type { Act } from '../run.js';
@@ -33,6 +35,83 @@ Examples:
   $ signet audit verify --log events.jsonl --checkpoint checkpoint.json --public-key audit.pub.pem --json`,
     )
     .action(act(async (ctx, options: AuditVerifyOptions) => verifyAudit(ctx, options)));
+
+  audit
+    .command('export')
+    .description('write the local audit log ($SIGNET_HOME/audit) as JSON lines')
+    .option('-o, --out <file>', 'write to a file instead of standard output')
+    .option('--force', 'replace an existing --out file')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ signet audit export --out events.jsonl
+  $ signet audit export | jq 'select(.type == "signature") | .data.artifact'`,
+    )
+    .action(act(async (ctx, options: { out?: string; force?: boolean }) => exportAudit(ctx, options)));
+
+  audit
+    .command('checkpoint')
+    .description('sign a checkpoint of the local audit log with an audit key')
+    .requiredOption('-k, --key <uri>', 'the audit key, e.g. soft://audit (keep it for audits only)')
+    .option('-o, --out <file>', 'write the checkpoint to a file instead of standard output')
+    .option('--force', 'replace an existing --out file')
+    .addHelpText(
+      'after',
+      `
+A checkpoint pins the log's size and Merkle root under the audit key's signature. Keep it apart
+from the log: anyone holding it and the audit public key can verify an export later.
+
+Examples:
+  $ signet keys create audit --type ec-p256
+  $ signet audit checkpoint --key soft://audit --out checkpoint.json
+  $ signet keys show soft://audit --public-key > audit.pub.pem
+  $ signet audit export --out events.jsonl
+  $ signet audit verify --log events.jsonl --checkpoint checkpoint.json --public-key audit.pub.pem`,
+    )
+    .action(act(async (ctx, options: { key: string; out?: string; force?: boolean }) => checkpointAudit(ctx, options)));
+}
+
+async function exportAudit(ctx: Context, options: { out?: string; force?: boolean }): Promise<Result> {
+  const log = await openLocalAudit(ctx.home);
+  try {
+    const lines: string[] = [];
+    for await (const line of log.export()) lines.push(line.endsWith('\n') ? line : `${line}\n`);
+    const text = lines.join('');
+    if (options.out === undefined)
+      return { status: true, text, json: { events: lines.map((l) => JSON.parse(l) as unknown) } };
+    const target = { name: options.out, path: ctx.path(options.out) };
+    await assertWritable([target], options.force === true);
+    await writeOutputs([{ ...target, data: Buffer.from(text) }], options.force === true);
+    return {
+      status: true,
+      text: `Exported ${lines.length} audit events to ${options.out}`,
+      json: { file: options.out, events: lines.length },
+    };
+  } finally {
+    await log.close();
+  }
+}
+
+async function checkpointAudit(ctx: Context, options: { key: string; out?: string; force?: boolean }): Promise<Result> {
+  const checkpointSigner = await createSigner(ctx.registry, keyUri(options.key), { signal: ctx.signal });
+  const log = await openLocalAudit(ctx.home, { checkpointSigner });
+  try {
+    const checkpoint = await log.checkpoint();
+    const text = `${JSON.stringify(checkpoint, null, 2)}\n`;
+    if (options.out !== undefined) {
+      const target = { name: options.out, path: ctx.path(options.out) };
+      await assertWritable([target], options.force === true);
+      await writeOutputs([{ ...target, data: Buffer.from(text) }], options.force === true);
+    }
+    return {
+      status: true,
+      json: checkpoint,
+      text: options.out === undefined ? text : `Checkpoint of ${checkpoint.treeSize} events written to ${options.out}`,
+    };
+  } finally {
+    await log.close();
+  }
 }
 
 async function verifyAudit(ctx: Context, options: AuditVerifyOptions): Promise<Result> {
