@@ -4,6 +4,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchHashing } from './hashing.mjs';
+import { benchAudit } from './audit.mjs';
+import { benchPolicy } from './policy.mjs';
 import { benchSigning } from './signing.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -15,5 +17,7 @@ const want = (name) => only.length === 0 || only.includes(name);
 const results = { node: process.version, date: new Date().toISOString() };
 if (want('hashing')) results.hashing = await benchHashing(dir);
 if (want('signing')) results.signing = await benchSigning(dir);
+if (want('policy')) results.policy = await benchPolicy();
+if (want('audit')) results.audit = await benchAudit(dir);
 await writeFile(join(dir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 console.log(`\nResults written to ${join('.bench', 'results.json')}`);
