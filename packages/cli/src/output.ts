@@ -69,7 +69,9 @@ export function createOutput(options: OutputOptions): Output {
       pending = undefined;
       const { code, message, exit } = describeError(error);
       if (options.json) {
-        options.stdout.write(`${JSON.stringify({ error: { code, message } }, null, 2)}\n`);
+        // Details are the error's small, non-secret facts (a path, reasons, the first bad index).
+        const details = isSignetError(error) && Object.keys(error.details).length > 0 ? { details: error.details } : {};
+        options.stdout.write(`${JSON.stringify({ error: { code, message, ...details } }, jsonValue, 2)}\n`);
       } else {
         options.stderr.write(`signet: ${message} ${dim(`(${code})`)}\n`);
       }

@@ -120,6 +120,6 @@ function earlyFlags(argv: readonly string[]): GlobalOptions {
 /** A usage error, with a pointer to the help unless commander already suggests a fix. */
 function usageMessage(message: string, argv: readonly string[]): string {
   if (message.includes('Did you mean')) return message;
-  const command = argv.find((a) => ['keys', 'sign', 'verify', 'digest'].includes(a));
+  const command = argv.find((a) => ['keys', 'sign', 'verify', 'digest', 'policy', 'audit'].includes(a));
   return `${message}; see signet ${command ? `${command} ` : ''}--help`;
 }

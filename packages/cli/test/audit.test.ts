@@ -99,7 +99,13 @@ describe('signet audit verify', () => {
     it('says where a cut log ends', async () => {
       const result = await box.cli([...ARGS.slice(0, 2), '--log', 'cut.jsonl', ...ARGS.slice(4), '--json']);
       expect(result.code).toBe(5);
-      expect(json(result)).toEqual({ error: { code: 'VERIFICATION_FAILED', message: expect.stringContaining('#20') } });
+      expect(json(result)).toEqual({
+        error: {
+          code: 'VERIFICATION_FAILED',
+          message: expect.stringContaining('#20'),
+          details: { problem: 'truncated', firstBadIndex: 20 },
+        },
+      });
     });
 
     it('fails against another key (exit 5)', async () => {
