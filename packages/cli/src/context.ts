@@ -5,7 +5,8 @@ import { createProviderRegistry, SignetError, type ProviderRegistry } from '@sig
 import { createSoftKeyProvider, type KeyStoreSecret, type SoftKeyProvider } from '@signet/sdk/soft';
 import { ioError } from './files.js';
 import { createOutput, type OutStream, type Output } from './output.js';
-import { openEmbeddedEngine, type EmbeddedEngine } from './embedded-engine.js';
+import type { AuditLog } from '@signet/sdk/audit';
+import { openEmbeddedEngine, openLocalAudit, type EmbeddedEngine } from './embedded-engine.js';
 import { createProgress, type Progress } from './progress.js';
 
 /*
@@ -53,6 +54,8 @@ export interface Context {
   keyStoreExists(): Promise<boolean>;
   /** The signing engine (policy, audit log) for the local user; opened on first use. */
   engine(): Promise<EmbeddedEngine>;
+  /** The local audit log in `$SIGNET_HOME/audit`; opened on first use, closed by `close()`. */
+  audit(): Promise<AuditLog>;
   /** `$SIGNET_HOME`: the key store's default parent, the local policy and audit log. */
   readonly home: string;
   close(): Promise<void>;
@@ -118,11 +121,22 @@ export function createContext(io: RunIO, options: GlobalOptions): Context {
   const registry = createProviderRegistry();
   registry.register('soft', () => softKeys());
 
+  let auditLog: Promise<AuditLog> | undefined;
+  function audit(): Promise<AuditLog> {
+    if (!auditLog) {
+      auditLog = openLocalAudit(signetHome(io));
+      auditLog.catch(() => (auditLog = undefined));
+    }
+    return auditLog;
+  }
+
   let embedded: Promise<EmbeddedEngine> | undefined;
   function engine(): Promise<EmbeddedEngine> {
     if (!embedded) {
       const policyFile = io.env.SIGNET_POLICY ? path(io.env.SIGNET_POLICY) : undefined;
-      embedded = openEmbeddedEngine({ registry, home: signetHome(io), ...(policyFile ? { policyFile } : {}) });
+      embedded = audit().then((log) =>
+        openEmbeddedEngine({ registry, audit: log, home: signetHome(io), ...(policyFile ? { policyFile } : {}) }),
+      );
       embedded.catch(() => (embedded = undefined));
     }
     return embedded;
@@ -138,10 +152,11 @@ export function createContext(io: RunIO, options: GlobalOptions): Context {
     softKeys,
     keyStoreExists,
     engine,
+    audit,
     home: signetHome(io),
     async close() {
-      const openedEngine = await embedded?.catch(() => undefined);
-      await openedEngine?.audit.close();
+      const openedAudit = await auditLog?.catch(() => undefined);
+      await openedAudit?.close();
       await registry.close();
       const openedSoft = await soft?.catch(() => undefined);
       await openedSoft?.close();

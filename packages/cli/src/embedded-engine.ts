@@ -1,9 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { isSignetError, SignetError, type ProviderRegistry, type Signer } from '@signet/sdk';
 import { createAuditLog, createFileAuditStore, type AuditLog } from '@signet/sdk/audit';
-import { createPolicy, parsePolicy, type Policy } from '@signet/sdk/policy';
+import { createPolicy, parsePolicy, principalId, type Policy } from '@signet/sdk/policy';
 import { createSigningEngine, type Principal, type SigningEngine } from '@signet/sdk/signing';
 
 /*
@@ -24,41 +25,73 @@ export const LOCAL_POLICY_DOCUMENT = {
 export interface EmbeddedEngine {
   readonly engine: SigningEngine;
   readonly principal: Principal;
-  readonly audit: AuditLog;
   readonly policySource: string;
 }
 
 export interface EmbeddedEngineOptions {
   registry: ProviderRegistry;
-  /** `$SIGNET_HOME`: holds `policy.yaml` and `audit/`. */
+  /** The local audit log (one per process: it holds the folder's lock). */
+  audit: AuditLog;
+  /** `$SIGNET_HOME`: holds `policy.yaml`. */
   home: string;
   /** A policy file to use instead of `$SIGNET_HOME/policy.yaml` (`SIGNET_POLICY`). */
   policyFile?: string;
-  /** How long to wait for another signet process to release the audit log. */
-  lockWaitMs?: number;
+}
+
+/** The local user, as the policy and the audit log see them. */
+export function localPrincipal(): Principal {
+  return { kind: 'local', subject: userInfo().username, issuer: 'local', authMethod: 'local' };
 }
 
 export async function openEmbeddedEngine(options: EmbeddedEngineOptions): Promise<EmbeddedEngine> {
-  const { policy, source } = await loadPolicy(options);
-  const audit = await openLocalAudit(options.home, { lockWaitMs: options.lockWaitMs });
-  const user = userInfo().username;
-  const principal: Principal = { kind: 'local', subject: user, issuer: 'local', authMethod: 'local' };
-  const engine = createSigningEngine({ providers: options.registry, policy, audit });
-  return { engine, principal, audit, policySource: source };
+  const { policy, source, text } = await loadPolicy(options);
+  const principal = localPrincipal();
+  await recordPolicyChange(options, principal, policy, source, text);
+  const engine = createSigningEngine({ providers: options.registry, policy, audit: options.audit });
+  return { engine, principal, policySource: source };
 }
 
-async function loadPolicy(options: EmbeddedEngineOptions): Promise<{ policy: Policy; source: string }> {
+/**
+ * Appends a `policy` event when the policy in force differs from the last one recorded, so a
+ * changed policy file shows in the tamper-evident log. The last digest is kept beside the log.
+ */
+async function recordPolicyChange(
+  options: EmbeddedEngineOptions,
+  principal: Principal,
+  policy: Policy,
+  source: string,
+  text: string,
+): Promise<void> {
+  const digest = createHash('sha256').update(text).digest('hex');
+  const marker = join(options.home, 'audit', 'policy.sha256');
+  const last = await readFile(marker, 'utf8').catch(() => '');
+  if (last.trim() === digest) return;
+  await options.audit.append([
+    {
+      type: 'policy',
+      actor: principalId(principal),
+      data: { action: 'in-force', revision: policy.revision, source, sha256: digest },
+    },
+  ]);
+  await writeFile(marker, `${digest}\n`, { mode: 0o600 });
+}
+
+async function loadPolicy(options: EmbeddedEngineOptions): Promise<{ policy: Policy; source: string; text: string }> {
   const file = options.policyFile ?? join(options.home, 'policy.yaml');
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (cause) {
     if (options.policyFile === undefined && (cause as NodeJS.ErrnoException).code === 'ENOENT') {
-      return { policy: createPolicy(LOCAL_POLICY_DOCUMENT), source: 'built-in local policy' };
+      return {
+        policy: createPolicy(LOCAL_POLICY_DOCUMENT),
+        source: 'built-in local policy',
+        text: JSON.stringify(LOCAL_POLICY_DOCUMENT),
+      };
     }
     throw new SignetError('IO_ERROR', `${file}: the policy cannot be read`, { cause, details: { path: file } });
   }
-  return { policy: parsePolicy(text, { source: file }), source: file };
+  return { policy: parsePolicy(text, { source: file }), source: file, text };
 }
 
 /**

@@ -24,9 +24,11 @@ describe('signet sign through the embedded engine', () => {
   it('records one decision and a signature per file in the audit log, in one request', async () => {
     expect((await box.cli(['sign', 'app.jar', 'lib.jar', '--key', 'release', '--format', 'raw'])).code).toBe(0);
     const log = await events(box);
-    expect(log.map((e) => e.type)).toEqual(['decision', 'signature', 'signature']);
-    expect(log[0]!.data).toMatchObject({ effect: 'allow', rule: 'local-user', policyVersion: 'builtin-local-1' });
-    expect(log.slice(1).map((e) => (e.data.artifact as { name: string }).name)).toEqual(['app.jar', 'lib.jar']);
+    expect(log.map((e) => e.type)).toEqual(['key', 'policy', 'decision', 'signature', 'signature']);
+    expect(log[0]!.data).toMatchObject({ action: 'create', key: 'soft://release', spec: 'ec-p256' });
+    expect(log[1]!.data).toMatchObject({ action: 'in-force', revision: 'builtin-local-1' });
+    expect(log[2]!.data).toMatchObject({ effect: 'allow', rule: 'local-user', policyVersion: 'builtin-local-1' });
+    expect(log.slice(3).map((e) => (e.data.artifact as { name: string }).name)).toEqual(['app.jar', 'lib.jar']);
   });
 
   describe('with a policy that refuses shell scripts', () => {
@@ -46,6 +48,13 @@ describe('signet sign through the embedded engine', () => {
           '    deny: { artifacts: ["*.sh"] }',
         ].join('\n'),
       );
+    });
+
+    it('records the new policy in the audit log once, when it comes into force', async () => {
+      await box.cli(['sign', 'app.jar', '--key', 'release', '--format', 'raw', '--force']);
+      await box.cli(['sign', 'app.jar', '--key', 'release', '--format', 'raw', '--force']);
+      const policies = (await events(box)).filter((e) => e.type === 'policy');
+      expect(policies.map((e) => e.data.revision)).toEqual(['builtin-local-1', 'no-scripts-1']);
     });
 
     it('refuses with exit 8, writes no signature, and audits the refusal', async () => {

@@ -73,24 +73,21 @@ Examples:
 }
 
 async function exportAudit(ctx: Context, options: { out?: string; force?: boolean }): Promise<Result> {
-  const log = await openLocalAudit(ctx.home);
-  try {
-    const lines: string[] = [];
-    for await (const line of log.export()) lines.push(line.endsWith('\n') ? line : `${line}\n`);
-    const text = lines.join('');
-    if (options.out === undefined)
-      return { status: true, text, json: { events: lines.map((l) => JSON.parse(l) as unknown) } };
-    const target = { name: options.out, path: ctx.path(options.out) };
-    await assertWritable([target], options.force === true);
-    await writeOutputs([{ ...target, data: Buffer.from(text) }], options.force === true);
-    return {
-      status: true,
-      text: `Exported ${lines.length} audit events to ${options.out}`,
-      json: { file: options.out, events: lines.length },
-    };
-  } finally {
-    await log.close();
+  const log = await ctx.audit();
+  const lines: string[] = [];
+  for await (const line of log.export()) lines.push(line.endsWith('\n') ? line : `${line}\n`);
+  const text = lines.join('');
+  if (options.out === undefined) {
+    return { status: true, text, json: { events: lines.map((l) => JSON.parse(l) as unknown) } };
   }
+  const target = { name: options.out, path: ctx.path(options.out) };
+  await assertWritable([target], options.force === true);
+  await writeOutputs([{ ...target, data: Buffer.from(text) }], options.force === true);
+  return {
+    status: true,
+    text: `Exported ${lines.length} audit events to ${options.out}`,
+    json: { file: options.out, events: lines.length },
+  };
 }
 
 async function checkpointAudit(ctx: Context, options: { key: string; out?: string; force?: boolean }): Promise<Result> {

@@ -1,7 +1,10 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { createSigner, getAlgorithm, KEY_SPECS, SignetError, type KeyInfo, type KeySpec } from '@signet/sdk';
 import { certificatesFrom, issueSelfSignedCertificate, toPem } from '@signet/sdk/x509';
+import { createHash } from 'node:crypto';
+import { principalId } from '@signet/sdk/policy';
 import type { Context } from '../context.js';
+import { localPrincipal } from '../embedded-engine.js';
 import { certificateJson, certificateLine, certificatesOf, certificateText, keyJson, keyUri } from '../describe.js';
 import { assertWritable, readInput, writeOutputs } from '../files.js';
 import { keyFingerprint, publicKeyPem } from '../key-material.js';
@@ -40,6 +43,7 @@ Examples:
       act(async (ctx, name: string, options: { type: KeySpec }) => {
         const soft = await ctx.softKeys({ create: true });
         const key = await soft.generateKey({ name: softName(name), spec: options.type, signal: ctx.signal });
+        await recordKeyEvent(ctx, 'create', key);
         return { json: keyJson(key), text: key.uri };
       }),
     );
@@ -141,6 +145,7 @@ Examples:
         const pkcs8 = text.includes('-----BEGIN ') ? text : new Uint8Array(bytes);
         const soft = await ctx.softKeys({ create: true });
         const key = await soft.importKey({ name: softName(name), pkcs8, signal: ctx.signal });
+        await recordKeyEvent(ctx, 'import', key);
         return { json: keyJson(key), text: key.uri };
       }),
     );
@@ -173,7 +178,28 @@ async function setCertificates(ctx: Context, uri: string, certificates: Uint8Arr
   if (!provider.setCertificates) {
     throw new SignetError('INVALID_ARGUMENT', `${provider.scheme}: keys cannot store certificates`);
   }
-  return provider.setCertificates({ key: uri, certificates, signal: ctx.signal });
+  const key = await provider.setCertificates({ key: uri, certificates, signal: ctx.signal });
+  await recordKeyEvent(ctx, 'certificate', key);
+  return key;
+}
+
+/** Key lifecycle goes into the local audit log beside the signatures made with the keys. */
+async function recordKeyEvent(ctx: Context, action: 'create' | 'import' | 'certificate', key: KeyInfo): Promise<void> {
+  const leaf = key.certificates[0];
+  const log = await ctx.audit();
+  await log.append([
+    {
+      type: 'key',
+      actor: principalId(localPrincipal()),
+      data: {
+        action,
+        key: key.uri,
+        spec: key.spec,
+        publicKey: keyFingerprint(key.publicKey),
+        ...(leaf ? { certificate: createHash('sha256').update(leaf).digest('hex') } : {}),
+      },
+    },
+  ]);
 }
 
 async function listKeys(ctx: Context): Promise<Result> {
