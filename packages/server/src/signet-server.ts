@@ -1,0 +1,1 @@
+console.log('signet-server: not yet');

@@ -1,0 +1,83 @@
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration } from 'kysely';
+import { SignetError } from '@signet/sdk';
+import { MIGRATIONS } from './migrations/index.js';
+import type { Schema } from './schema.js';
+
+/** Which database the server runs on: SQLite embedded (default), PostgreSQL to scale out. */
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Database {
+  readonly db: Kysely<Schema>;
+  readonly dialect: Dialect;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /**
+   * `postgres://...` or `postgresql://...` for PostgreSQL; a file path (or `sqlite:PATH`) for SQLite.
+   * `:memory:` is an in-memory SQLite database (tests).
+   */
+  url: string;
+  /** PostgreSQL schema to use (search_path), e.g. one per test run. Default: the server's default. */
+  schema?: string;
+  /** PostgreSQL pool size. Default 10. */
+  poolSize?: number;
+}
+
+/**
+ * Opens the database and brings its schema to the latest version (migrations run at start).
+ *
+ * SQLite runs in WAL mode with a busy timeout, so readers never block the single writer; PostgreSQL
+ * gets a pool whose connections use `schema` when given.
+ */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  const postgres = /^postgres(ql)?:\/\//.test(options.url);
+  let db: Kysely<Schema>;
+  if (postgres) {
+    const { default: pg } = await import('pg');
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.poolSize ?? 10,
+      ...(options.schema ? { options: `-c search_path=${quoteIdent(options.schema)}` } : {}),
+    });
+    db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  } else {
+    const { default: SQLite } = await import('better-sqlite3');
+    const file = options.url.replace(/^sqlite:/, '');
+    const sqlite = new SQLite(file);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = FULL'); // durable commits: the audit log relies on them
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('foreign_keys = ON');
+    db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
+  }
+  const database: Database = { db, dialect: postgres ? 'postgres' : 'sqlite', close: () => db.destroy() };
+  try {
+    await migrateToLatest(database);
+  } catch (cause) {
+    await db.destroy();
+    throw new SignetError('UNAVAILABLE', `The database could not be prepared: ${(cause as Error).message}`, { cause });
+  }
+  return database;
+}
+
+async function migrateToLatest(database: Database): Promise<void> {
+  const migrator = new Migrator({
+    db: database.db,
+    provider: {
+      getMigrations: async () =>
+        Object.fromEntries(MIGRATIONS.map(([name, make]) => [name, make(database.dialect)])) as Record<
+          string,
+          Migration
+        >,
+    },
+  });
+  const { error } = await migrator.migrateToLatest();
+  if (error) throw error;
+}
+
+function quoteIdent(name: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/i.test(name))
+    throw new SignetError('INVALID_ARGUMENT', `"${name}" is not a plain schema name`);
+  return name;
+}
