@@ -31,6 +31,8 @@ export type SignetErrorCode =
   | 'IDEMPOTENCY_CONFLICT'
   | 'NOT_FOUND'
   | 'CANCELLED'
+  // authentication (the server and its clients)
+  | 'UNAUTHENTICATED'
   // providers and I/O
   | 'PERMISSION_DENIED'
   | 'THROTTLED'
