@@ -1,0 +1,19 @@
+import type { Context } from 'hono';
+import { SignetError } from '@signet/sdk';
+import { resolveRoles } from '@signet/sdk/policy';
+import type { Principal } from '@signet/sdk/signing';
+import type { AppEnv, Services } from './services.js';
+
+/**
+ * Admin operations (policy, tokens, agents) need the `admin` role: granted by the authenticator
+ * (the bootstrap token, an API token's roles) or by the policy in force.
+ *
+ * @throws SignetError `PERMISSION_DENIED`
+ */
+export async function requireAdmin(c: Context<AppEnv>, services: Services): Promise<Principal> {
+  const principal = c.get('principal');
+  if (principal.roles?.includes('admin')) return principal;
+  const current = await services.policies.current();
+  if (current && resolveRoles(current.policy, principal, '').includes('admin')) return principal;
+  throw new SignetError('PERMISSION_DENIED', 'This needs the admin role');
+}

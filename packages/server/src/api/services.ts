@@ -1,0 +1,63 @@
+import type { MiddlewareHandler } from 'hono';
+import type { Logger } from 'pino';
+import type { ProviderRegistry } from '@signet/sdk';
+import type { AuditRecord, SignedCheckpoint } from '@signet/sdk/audit';
+import type { Policy } from '@signet/sdk/policy';
+import type { Principal, SigningEngine, SigningJobs } from '@signet/sdk/signing';
+import type { Metrics } from './metrics.js';
+
+/** A stored policy version. */
+export interface StoredPolicy {
+  readonly version: number;
+  readonly revision: string;
+  readonly sha256: string;
+  readonly text: string;
+  readonly createdAt: Date;
+  readonly createdBy: string;
+  readonly policy: Policy;
+}
+
+/** Versioned policies: the newest is in force. */
+export interface PolicyRepository {
+  current(): Promise<StoredPolicy | undefined>;
+  /** Validates, then stores a new version. @throws SignetError `INVALID_POLICY` (nothing stored) */
+  put(params: { text: string; source?: string; actor: string }): Promise<StoredPolicy>;
+}
+
+/** What the API reads of the audit log (the database-ordered log of the server). */
+export interface AuditReader {
+  size(): number | Promise<number>;
+  read(from: number, to: number): Promise<AuditRecord[]>;
+  root(size?: number): Uint8Array | Promise<Uint8Array>;
+  inclusionProof(index: number, size?: number): Uint8Array[] | Promise<Uint8Array[]>;
+  consistencyProof(from: number, to?: number): Uint8Array[] | Promise<Uint8Array[]>;
+  latestCheckpoint(): SignedCheckpoint | undefined | Promise<SignedCheckpoint | undefined>;
+  export(): AsyncIterable<string>;
+}
+
+/** Everything the HTTP layer needs, built once by the composition root (`createSignetServer`). */
+export interface Services {
+  readonly engine: SigningEngine;
+  readonly providers: ProviderRegistry;
+  readonly jobs: SigningJobs;
+  readonly audit: AuditReader;
+  readonly policies: PolicyRepository;
+  /** Sets `principal` on the context, or throws UNAUTHENTICATED / PERMISSION_DENIED. */
+  readonly authenticate: MiddlewareHandler<AppEnv>;
+  /** Resolves when the server can take requests (database, providers); rejects with why not. */
+  ready(): Promise<void>;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  /** Requests per second each principal may make to /v1 (token bucket, burst = 2 × rate). Default 200. */
+  readonly rateLimit?: number;
+  /** Largest request body accepted, in bytes. Default 1 MiB. */
+  readonly bodyLimit?: number;
+}
+
+/** Hono's typed context for Signet's routes. */
+export interface AppEnv {
+  Variables: {
+    principal: Principal;
+    requestId: string;
+  };
+}

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+
+/*
+ * The server's configuration: a YAML or JSON file, then environment overrides. Every field has a
+ * default, so no file at all means the embedded defaults: SQLite and a software key store in the
+ * data folder, plain HTTP on loopback.
+ */
+
+const issuer = z.strictObject({
+  /** OIDC issuer URL, exactly as in the tokens' `iss`. */
+  issuer: z.string().url(),
+  /** Accepted `aud` value(s). */
+  audience: z.union([z.string(), z.array(z.string()).min(1)]),
+  /** Signature algorithms accepted (never `none` or HMAC). */
+  algorithms: z
+    .array(z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA']))
+    .optional(),
+  /** JWKS URL; default: from the issuer's OIDC discovery document. */
+  jwksUri: z.string().url().optional(),
+  kind: z.enum(['user', 'ci', 'service']).optional(),
+  subjectClaim: z.string().optional(),
+  groupsClaim: z.string().optional(),
+});
+
+export const serverConfigSchema = z.strictObject({
+  /** Folder for the database (SQLite), the software key store and the development master key. */
+  dataDir: z.string().default('.signet-server'),
+  listen: z
+    .strictObject({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(8700) })
+    .default({ host: '127.0.0.1', port: 8700 }),
+  /** HTTPS; without it the server only listens on loopback. */
+  tls: z
+    .strictObject({
+      cert: z.string(),
+      key: z.string(),
+      /** Ask agents for a client certificate (mTLS), verified against the agent CA. */
+      requestClientCertificate: z.boolean().default(true),
+    })
+    .optional(),
+  /** `postgres://...` for PostgreSQL; default: SQLite at `<dataDir>/signet.db`. */
+  database: z
+    .strictObject({ url: z.string().optional(), poolSize: z.number().int().min(1).max(200).optional() })
+    .default({}),
+  keys: z
+    .strictObject({
+      /** The software key store folder; default `<dataDir>/keys`. */
+      directory: z.string().optional(),
+      /** Key created with a self-signed code-signing certificate on first start. */
+      signingKey: z.string().default('signing'),
+      /** Key that signs audit checkpoints. */
+      auditKey: z.string().default('audit'),
+      /** Key of the agent CA. */
+      agentCaKey: z.string().default('agent-ca'),
+    })
+    .default({ signingKey: 'signing', auditKey: 'audit', agentCaKey: 'agent-ca' }),
+  auth: z
+    .strictObject({
+      issuers: z.array(issuer).default([]),
+      clockToleranceSec: z.number().int().min(0).max(600).default(60),
+    })
+    .default({ issuers: [], clockToleranceSec: 60 }),
+  audit: z
+    .strictObject({ origin: z.string().optional(), checkpointIntervalSec: z.number().int().min(1).default(60) })
+    .default({ checkpointIntervalSec: 60 }),
+  /** Requests per second per principal. */
+  rateLimit: z.number().int().min(1).default(200),
+  /** Largest request body, bytes. */
+  bodyLimit: z
+    .number()
+    .int()
+    .min(1024)
+    .default(1 << 20),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type ServerConfig = z.output<typeof serverConfigSchema>;
