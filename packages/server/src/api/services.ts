@@ -2,27 +2,11 @@ import type { MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import type { ProviderRegistry } from '@signet/sdk';
 import type { AuditRecord, SignedCheckpoint } from '@signet/sdk/audit';
-import type { Policy } from '@signet/sdk/policy';
 import type { Principal, SigningEngine, SigningJobs } from '@signet/sdk/signing';
+import type { PolicyRepository } from '../store/core/index.js';
 import type { Metrics } from './metrics.js';
 
-/** A stored policy version. */
-export interface StoredPolicy {
-  readonly version: number;
-  readonly revision: string;
-  readonly sha256: string;
-  readonly text: string;
-  readonly createdAt: Date;
-  readonly createdBy: string;
-  readonly policy: Policy;
-}
-
-/** Versioned policies: the newest is in force. */
-export interface PolicyRepository {
-  current(): Promise<StoredPolicy | undefined>;
-  /** Validates, then stores a new version. @throws SignetError `INVALID_POLICY` (nothing stored) */
-  put(params: { text: string; source?: string; actor: string }): Promise<StoredPolicy>;
-}
+export type { PolicyRepository, StoredPolicy } from '../store/core/index.js';
 
 /** What the API reads of the audit log (the database-ordered log of the server). */
 export interface AuditReader {

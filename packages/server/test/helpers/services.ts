@@ -53,6 +53,7 @@ function memoryPolicies(initial: string): PolicyRepository {
   const put: PolicyRepository['put'] = async ({ text, actor }) => {
     const policy = parsePolicy(text, { source: 'policy' });
     const stored = {
+      id: String(versions.length + 1),
       version: versions.length + 1,
       revision: policy.revision,
       sha256: createHash('sha256').update(text).digest('hex'),
@@ -65,7 +66,12 @@ function memoryPolicies(initial: string): PolicyRepository {
     return stored;
   };
   void put({ text: initial, actor: 'test' });
-  return { current: async () => versions.at(-1), put };
+  return {
+    current: async () => versions.at(-1),
+    put,
+    get: async (version) => versions[version - 1],
+    list: async () => versions,
+  };
 }
 
 const bearer: MiddlewareHandler<AppEnv> = async (c, next) => {
