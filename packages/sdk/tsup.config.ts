@@ -10,6 +10,7 @@ export default defineConfig({
     policy: 'src/policy/index.ts',
     audit: 'src/audit/index.ts',
     signing: 'src/signing/index.ts',
+    remote: 'src/remote/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

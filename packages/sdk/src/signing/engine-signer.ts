@@ -31,7 +31,11 @@ export interface EngineSigner extends Signer {
  * const p7s = await Promise.all(files.map((f) => signCms(signer.forArtifact({ name: f.name }), { digest: f.digest })));
  * ```
  */
-export function createEngineSigner(engine: SigningEngine, base: Signer, options: EngineSignerOptions): EngineSigner {
+export function createEngineSigner(
+  engine: Pick<SigningEngine, 'sign'>,
+  base: Signer,
+  options: EngineSignerOptions,
+): EngineSigner {
   interface Waiting {
     item: SigningItem;
     resolve: (signature: Uint8Array) => void;
