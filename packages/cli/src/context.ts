@@ -6,6 +6,7 @@ import { createSoftKeyProvider, type KeyStoreSecret, type SoftKeyProvider } from
 import { ioError } from './files.js';
 import { createOutput, type OutStream, type Output } from './output.js';
 import type { AuditLog } from '@signet/sdk/audit';
+import { createRemoteClient, type RemoteClient } from '@signet/sdk/remote';
 import { openEmbeddedEngine, openLocalAudit, type EmbeddedEngine } from './embedded-engine.js';
 import { createProgress, type Progress } from './progress.js';
 
@@ -35,6 +36,7 @@ export interface GlobalOptions {
   /** `--no-progress` sets this to false. */
   progress?: boolean;
   keystore?: string;
+  server?: string;
 }
 
 export interface Context {
@@ -58,6 +60,8 @@ export interface Context {
   audit(): Promise<AuditLog>;
   /** `$SIGNET_HOME`: the key store's default parent, the local policy and audit log. */
   readonly home: string;
+  /** The Signet server to sign through (`--server` or `SIGNET_SERVER`, token `SIGNET_TOKEN`). */
+  readonly remote: RemoteClient | undefined;
   close(): Promise<void>;
 }
 
@@ -154,6 +158,7 @@ export function createContext(io: RunIO, options: GlobalOptions): Context {
     engine,
     audit,
     home: signetHome(io),
+    remote: remoteClient(io, options),
     async close() {
       const openedAudit = await auditLog?.catch(() => undefined);
       await openedAudit?.close();
@@ -162,6 +167,16 @@ export function createContext(io: RunIO, options: GlobalOptions): Context {
       await openedSoft?.close();
     },
   };
+}
+
+/** The server client when a server is configured; the token comes from the environment only. */
+function remoteClient(io: RunIO, options: GlobalOptions): RemoteClient | undefined {
+  const url = options.server ?? io.env.SIGNET_SERVER;
+  if (!url) return undefined;
+  if (!/^https?:\/\//.test(url))
+    throw new SignetError('INVALID_ARGUMENT', `--server must be an http(s) URL, not "${url}"`);
+  const token = io.env.SIGNET_TOKEN;
+  return createRemoteClient({ url, ...(token ? { token } : {}) });
 }
 
 function signetHome(io: RunIO): string {

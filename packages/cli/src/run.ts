@@ -1,7 +1,9 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { SignetError } from '@signet/sdk';
+import { registerApprovals } from './commands/approvals.js';
 import { registerAudit } from './commands/audit.js';
+import { registerJobs } from './commands/jobs.js';
 import { registerDigest } from './commands/digest.js';
 import { registerKeys } from './commands/keys.js';
 import { registerPolicy } from './commands/policy.js';
@@ -73,6 +75,7 @@ export function buildProgram(io: RunIO, act: Act): Command {
     .option('-q, --quiet', 'print only data and errors, no status lines')
     .option('--no-progress', 'never draw a progress bar')
     .option('--keystore <dir>', 'software key store folder (env SIGNET_KEYSTORE)')
+    .option('--server <url>', 'sign through a Signet server (env SIGNET_SERVER; token in SIGNET_TOKEN)')
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
@@ -86,6 +89,8 @@ export function buildProgram(io: RunIO, act: Act): Command {
   registerDigest(program, act);
   registerPolicy(program, act);
   registerAudit(program, act);
+  registerApprovals(program, act);
+  registerJobs(program, act);
   program.addHelpText('after', programHelp);
   return program;
 }
@@ -120,6 +125,8 @@ function earlyFlags(argv: readonly string[]): GlobalOptions {
 /** A usage error, with a pointer to the help unless commander already suggests a fix. */
 function usageMessage(message: string, argv: readonly string[]): string {
   if (message.includes('Did you mean')) return message;
-  const command = argv.find((a) => ['keys', 'sign', 'verify', 'digest', 'policy', 'audit'].includes(a));
+  const command = argv.find((a) =>
+    ['keys', 'sign', 'verify', 'digest', 'policy', 'audit', 'approvals', 'jobs'].includes(a),
+  );
   return `${message}; see signet ${command ? `${command} ` : ''}--help`;
 }

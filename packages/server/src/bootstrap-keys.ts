@@ -12,21 +12,32 @@ import type { Env } from './config/load.js';
  * (`SIGNET_PASSPHRASE[_FILE]`, `SIGNET_MASTER_KEY[_FILE]`); with none, a development master key is
  * created beside the store, with a warning: fine for a quick start, not for real keys.
  */
-export async function openServerKeyStore(directory: string, dataDir: string, env: Env, logger: Logger): Promise<SoftKeyProvider> {
+export async function openServerKeyStore(
+  directory: string,
+  dataDir: string,
+  env: Env,
+  logger: Logger,
+): Promise<SoftKeyProvider> {
   return createSoftKeyProvider({ directory, secret: await secretFrom(env, dataDir, logger) });
 }
 
 async function secretFrom(env: Env, dataDir: string, logger: Logger): Promise<KeyStoreSecret> {
   if (env.SIGNET_PASSPHRASE) return { passphrase: env.SIGNET_PASSPHRASE };
-  if (env.SIGNET_PASSPHRASE_FILE) return { passphrase: (await readFile(env.SIGNET_PASSPHRASE_FILE, 'utf8')).replace(/\r?\n$/, '') };
-  const keyText = env.SIGNET_MASTER_KEY ?? (env.SIGNET_MASTER_KEY_FILE ? await readFile(env.SIGNET_MASTER_KEY_FILE, 'utf8') : undefined);
+  if (env.SIGNET_PASSPHRASE_FILE)
+    return { passphrase: (await readFile(env.SIGNET_PASSPHRASE_FILE, 'utf8')).replace(/\r?\n$/, '') };
+  const keyText =
+    env.SIGNET_MASTER_KEY ??
+    (env.SIGNET_MASTER_KEY_FILE ? await readFile(env.SIGNET_MASTER_KEY_FILE, 'utf8') : undefined);
   if (keyText) return { masterKey: decodeMasterKey(keyText.trim()) };
   const file = join(dataDir, 'master.key');
   const existing = await readFile(file, 'utf8').catch(() => undefined);
   if (existing) return { masterKey: decodeMasterKey(existing.trim()) };
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   await writeFile(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
-  logger.warn({ file }, 'development master key created beside the key store; set SIGNET_PASSPHRASE_FILE or SIGNET_MASTER_KEY_FILE for real keys');
+  logger.warn(
+    { file },
+    'development master key created beside the key store; set SIGNET_PASSPHRASE_FILE or SIGNET_MASTER_KEY_FILE for real keys',
+  );
   return { masterKey: decodeMasterKey((await readFile(file, 'utf8')).trim()) };
 }
 
@@ -48,7 +59,9 @@ export async function ensureKey(soft: SoftKeyProvider, name: string, logger: Log
     logger.info({ key: uri }, 'key created');
   }
   if (subject && key.certificates.length === 0) {
-    const certificate = await issueSelfSignedCertificate(await createSigner(soft, uri), { subject: { commonName: subject } });
+    const certificate = await issueSelfSignedCertificate(await createSigner(soft, uri), {
+      subject: { commonName: subject },
+    });
     await soft.setCertificates({ key: uri, certificates: [certificate] });
     logger.info({ key: uri, subject }, 'self-signed code-signing certificate created');
   }

@@ -10,8 +10,8 @@ import type { Result } from '../output.js';
 import type { Act } from '../run.js';
 
 interface AuditVerifyOptions {
-  log: string;
-  checkpoint: string;
+  log?: string;
+  checkpoint?: string;
   publicKey: string;
 }
 
@@ -20,8 +20,11 @@ export function registerAudit(program: Command, act: Act): void {
   audit
     .command('verify')
     .description('verify an exported audit log against a signed checkpoint; exit 0 only when intact')
-    .requiredOption('--log <jsonl>', 'the exported events, one JSON record per line')
-    .requiredOption('--checkpoint <json>', 'a checkpoint of the log, signed with its audit key')
+    .option('--log <jsonl>', 'the exported events, one JSON record per line (default with --server: its log)')
+    .option(
+      '--checkpoint <json>',
+      'a checkpoint of the log, signed with its audit key (default with --server: its latest)',
+    )
     .requiredOption('--public-key <pem>', "the log's audit public key (PEM or DER)")
     .addHelpText(
       'after',
@@ -32,7 +35,8 @@ inserted or reordered event, or a cut log, fails with the number of the first ba
 
 Examples:
   $ signet audit verify --log events.jsonl --checkpoint checkpoint.json --public-key audit.pub.pem
-  $ signet audit verify --log events.jsonl --checkpoint checkpoint.json --public-key audit.pub.pem --json`,
+  $ signet audit verify --log events.jsonl --checkpoint checkpoint.json --public-key audit.pub.pem --json
+  $ signet audit verify --server https://signet.example.com --public-key audit.pub.pem`,
     )
     .action(act(async (ctx, options: AuditVerifyOptions) => verifyAudit(ctx, options)));
 
@@ -112,9 +116,16 @@ async function checkpointAudit(ctx: Context, options: { key: string; out?: strin
 }
 
 async function verifyAudit(ctx: Context, options: AuditVerifyOptions): Promise<Result> {
-  const checkpoint = await readCheckpoint(ctx, options.checkpoint);
+  if ((!options.log || !options.checkpoint) && !ctx.remote) {
+    throw new SignetError('INVALID_ARGUMENT', 'Give --log and --checkpoint, or --server to fetch them from a server');
+  }
+  // The public key always comes from the user: trusting the server's word for its own key would
+  // let a tampered server vouch for itself.
   const { spki } = readPublicKey(await readInput(ctx, options.publicKey), options.publicKey);
-  const events = (await readInput(ctx, options.log)).toString('utf8');
+  const checkpoint = options.checkpoint
+    ? await readCheckpoint(ctx, options.checkpoint)
+    : parseCheckpoint(await ctx.remote!.auditCheckpoint());
+  const events = options.log ? (await readInput(ctx, options.log)).toString('utf8') : await ctx.remote!.auditExport();
   const result = verifyAuditExport({ events, checkpoint, publicKey: spki });
   if (!result.ok) {
     throw new SignetError('VERIFICATION_FAILED', `audit log ${result.message}`, {

@@ -169,6 +169,7 @@ function softName(arg: string): string {
 }
 
 async function getKey(ctx: Context, uri: string): Promise<KeyInfo> {
+  if (ctx.remote) return ctx.remote.getKey(uri);
   const provider = await ctx.registry.providerFor(uri);
   return provider.getKey(uri, { signal: ctx.signal });
 }
@@ -203,7 +204,11 @@ async function recordKeyEvent(ctx: Context, action: 'create' | 'import' | 'certi
 }
 
 async function listKeys(ctx: Context): Promise<Result> {
-  const keys = (await ctx.keyStoreExists()) ? await ctx.registry.listKeys({ signal: ctx.signal }) : [];
+  const keys = ctx.remote
+    ? await ctx.remote.listKeys()
+    : (await ctx.keyStoreExists())
+      ? await ctx.registry.listKeys({ signal: ctx.signal })
+      : [];
   const rows = keys.map((key) => {
     const certificate = certificatesOf(key)[0];
     return { key, certificate };

@@ -4,7 +4,8 @@ import { Option, type Command } from 'commander';
 import { createSigner, getAlgorithm, SignetError, type Signer } from '@signet/sdk';
 import { cmsToPem, signCms } from '@signet/sdk/formats/cms';
 import { signRaw } from '@signet/sdk/formats/raw';
-import { createEngineSigner } from '@signet/sdk/signing';
+import { createRemoteSigner } from '@signet/sdk/remote';
+import { createEngineSigner, type EngineSigner } from '@signet/sdk/signing';
 import type { Context } from '../context.js';
 import { keyUri } from '../describe.js';
 import { assertWritable, digestInputs, statInputs, writeOutputs, type InputFile, type OutputFile } from '../files.js';
@@ -58,7 +59,13 @@ async function sign(ctx: Context, names: string[], options: SignOptions): Promis
   const targets = await outputTargets(ctx, inputs, options);
   await assertWritable(targets, force);
 
-  const signer = await createSigner(ctx.registry, uri, { algorithm, signal: ctx.signal });
+  const remote = ctx.remote
+    ? await createRemoteSigner(ctx.remote, uri, {
+        ...(algorithm ? { algorithm } : {}),
+        metadata: { format: options.format },
+      })
+    : undefined;
+  const signer: Signer = remote ?? (await createSigner(ctx.registry, uri, { algorithm, signal: ctx.signal }));
   if (options.format === 'cms' && signer.key.certificates.length === 0) {
     throw new SignetError(
       'INVALID_ARGUMENT',
@@ -67,8 +74,8 @@ async function sign(ctx: Context, names: string[], options: SignOptions): Promis
   }
   const digests = await digestInputs(ctx, inputs, signer.algorithm.hash);
   // Through the engine (policy, audit log), all files in one request: one decision, one approval.
-  const { engine, principal } = await ctx.engine();
-  const viaEngine = createEngineSigner(engine, signer, { principal, metadata: { format: options.format } });
+  // With a server, the server's engine decides; embedded, the local one.
+  const viaEngine = remote ?? (await localEngineSigner(ctx, signer, options.format));
   const signatures = await Promise.all(
     inputs.map((input, i) => {
       const artifact = { name: basename(input.name), digest: Buffer.from(digests[i]!).toString('hex') };
@@ -100,6 +107,11 @@ async function sign(ctx: Context, names: string[], options: SignOptions): Promis
       })),
     },
   };
+}
+
+async function localEngineSigner(ctx: Context, signer: Signer, format: SignatureFormat): Promise<EngineSigner> {
+  const { engine, principal } = await ctx.engine();
+  return createEngineSigner(engine, signer, { principal, metadata: { format } });
 }
 
 function signDigest(ctx: Context, signer: Signer, format: SignatureFormat, digest: Uint8Array): Promise<Uint8Array> {

@@ -195,7 +195,9 @@ async function findSignature(ctx: Context, name: string, format: SignatureFormat
 async function expectedKey(ctx: Context, options: VerifyOptions): Promise<ExpectedKey | undefined> {
   if (options.key !== undefined) {
     const uri = keyUri(options.key);
-    const key = await (await ctx.registry.providerFor(uri)).getKey(uri, { signal: ctx.signal });
+    const key = ctx.remote
+      ? await ctx.remote.getKey(uri)
+      : await (await ctx.registry.providerFor(uri)).getKey(uri, { signal: ctx.signal });
     return {
       spki: key.publicKey,
       defaultAlgorithm: key.algorithms[0]!,

@@ -53,7 +53,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   }
   const database: Database = { db, dialect: postgres ? 'postgres' : 'sqlite', close: () => db.destroy() };
   try {
-    await migrateToLatest(database);
+    await migrateToLatest(database, postgres ? options.schema : undefined);
   } catch (cause) {
     await db.destroy();
     throw new SignetError('UNAVAILABLE', `The database could not be prepared: ${(cause as Error).message}`, { cause });
@@ -61,9 +61,11 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   return database;
 }
 
-async function migrateToLatest(database: Database): Promise<void> {
+async function migrateToLatest(database: Database, schema: string | undefined): Promise<void> {
   const migrator = new Migrator({
     db: database.db,
+    // Kysely's bookkeeping tables live in the same schema as ours, or schemas would share a lock.
+    ...(schema ? { migrationTableSchema: schema } : {}),
     provider: {
       getMigrations: async () =>
         Object.fromEntries(MIGRATIONS.map(([name, make]) => [name, make(database.dialect)])) as Record<

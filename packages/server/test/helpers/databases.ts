@@ -30,13 +30,15 @@ export async function freshDatabase(dialect: Dialect): Promise<Database & { url:
   await admin.connect();
   await admin.query(`CREATE SCHEMA ${schema}`);
   await admin.end();
-  const database = await openDatabase({ url: POSTGRES_URL, schema });
+  let database: Database | undefined;
+  // Registered before opening, so a failed open still drops its schema.
   afterAll(async () => {
-    await database.close();
+    await database?.close();
     const cleanup = new pg.Client({ connectionString: POSTGRES_URL });
     await cleanup.connect();
     await cleanup.query(`DROP SCHEMA ${schema} CASCADE`);
     await cleanup.end();
   });
+  database = await openDatabase({ url: POSTGRES_URL, schema });
   return Object.assign(database, { url: POSTGRES_URL, schema });
 }
