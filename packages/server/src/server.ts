@@ -15,7 +15,7 @@ import { authenticate, createAgentCa, createAgents, createApiTokens, createJwtAu
 import { ensureKey, openServerKeyStore } from './bootstrap-keys.js';
 import type { Env } from './config/load.js';
 import type { ServerConfig } from './config/schema.js';
-import { INITIAL_POLICY } from './initial-policy.js';
+import { initialPolicy } from './initial-policy.js';
 import { createDbJobQueue } from './jobs/index.js';
 import { createDbAuditLog } from './store/audit/index.js';
 import {
@@ -61,8 +61,10 @@ export async function createSignetServer(
     ...(config.database.poolSize ? { poolSize: config.database.poolSize } : {}),
   });
   const policies = createPolicyRepository(database);
-  if (!(await policies.current()))
-    await policies.put({ text: INITIAL_POLICY, source: 'initial policy', actor: 'signet-server' });
+  if (!(await policies.current())) {
+    const internal = [config.keys.auditKey, config.keys.agentCaKey].map((name) => `soft://${name}`);
+    await policies.put({ text: initialPolicy(internal), source: 'initial policy', actor: 'signet-server' });
+  }
   const currentPolicy = cachedPolicy(policies);
 
   const audit = await createDbAuditLog(database, {
@@ -80,7 +82,14 @@ export async function createSignetServer(
   const jobs = createDbJobQueue({ database, audit, engineOptions, workerId: `${hostname()}-${process.pid}` });
 
   const apiTokens = createApiTokens(database);
-  const agentCa = await createAgentCa({ signer: await createSigner(providers, `soft://${config.keys.agentCaKey}`) });
+  // The agent CA's certificate is kept on its key, so agents' certificates outlive a restart.
+  const caUri = `soft://${config.keys.agentCaKey}`;
+  const caCertificate = (await soft.getKey(caUri)).certificates[0];
+  const agentCa = await createAgentCa({
+    signer: await createSigner(providers, caUri),
+    ...(caCertificate ? { certificate: caCertificate } : {}),
+  });
+  if (!caCertificate) await soft.setCertificates({ key: caUri, certificates: [agentCa.certificate] });
   const agents = createAgents(database, agentCa);
   const jwt = createJwtAuthenticator({
     issuers: config.auth.issuers,

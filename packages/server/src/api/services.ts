@@ -16,6 +16,8 @@ export interface AuditReader {
   inclusionProof(index: number, size?: number): Uint8Array[] | Promise<Uint8Array[]>;
   consistencyProof(from: number, to?: number): Uint8Array[] | Promise<Uint8Array[]>;
   latestCheckpoint(): SignedCheckpoint | undefined | Promise<SignedCheckpoint | undefined>;
+  /** Signs a checkpoint of the log as it is now (with the audit key). */
+  checkpoint(): Promise<SignedCheckpoint>;
   export(): AsyncIterable<string>;
 }
 
