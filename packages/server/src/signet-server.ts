@@ -16,8 +16,11 @@ async function main(): Promise<void> {
       'Admin bootstrap token (shown once; keep it safe, it will not be shown again):',
       `  ${server.bootstrapToken}`,
       '',
-      'Sign a file through this server:',
+      'Sign a file through this server and verify it with openssl (in another terminal, in the repository):',
       `  export SIGNET_SERVER=${url} SIGNET_TOKEN=${server.bootstrapToken}`,
+      '  pnpm -s signet sign README.md --key soft://signing',
+      '  openssl cms -verify -binary -inform DER -in README.md.p7s -content README.md -purpose any -out /dev/null \\',
+      '    -CAfile <(pnpm -s signet keys show soft://signing --certificate)',
     );
   }
   process.stderr.write(`${lines.join('\n')}\n`);

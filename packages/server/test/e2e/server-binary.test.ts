@@ -1,0 +1,104 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const ROOT = join(import.meta.dirname, '../../../..');
+const SERVER = join(ROOT, 'packages/server/dist/signet-server.js');
+const CLI = join(ROOT, 'packages/cli/dist/signet.js');
+
+/** Starts the built `signet-server` on a free loopback port; resolves with its URL and stderr. */
+async function start(data: string): Promise<{ child: ChildProcess; url: string; banner: string }> {
+  const child = spawn(process.execPath, [SERVER], {
+    env: { ...process.env, SIGNET_DATA: data, SIGNET_LISTEN: '127.0.0.1:0', SIGNET_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let banner = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no banner: ${banner}`)), 20_000);
+    child.stderr!.on('data', (chunk: Buffer) => {
+      banner += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(banner);
+      if (match) {
+        clearTimeout(timer);
+        // Let the rest of the banner (the token) arrive.
+        setTimeout(() => resolve(match[1]!), 200);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`exited ${code}: ${banner}`)));
+  });
+  return { child, url, banner };
+}
+
+/** The quick start as a person runs it: the server binary, then the CLI and openssl against it. */
+describe('the signet-server binary on embedded defaults', () => {
+  let dir: string;
+  let server: Awaited<ReturnType<typeof start>>;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'signet-e2e-'));
+    server = await start(join(dir, 'data'));
+    const token = /(sgt_\S+)/.exec(server.banner)?.[1];
+    expect(token, server.banner).toBeDefined();
+    env = { ...process.env, SIGNET_SERVER: server.url, SIGNET_TOKEN: token, SIGNET_HOME: join(dir, 'home') };
+  }, 60_000);
+  afterAll(async () => {
+    server.child.kill('SIGKILL');
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('prints the admin token once, with the commands to use it', () => {
+    expect(server.banner).toContain('shown once');
+    expect(server.banner).toContain('pnpm -s signet sign README.md --key soft://signing');
+  });
+
+  it('signs a file through the server, and openssl verifies the CMS signature', async () => {
+    const file = join(dir, 'release.txt');
+    await writeFile(file, 'release 1.0\n');
+    await run(process.execPath, [CLI, 'sign', file, '--key', 'soft://signing'], { env });
+    const { stdout: pem } = await run(process.execPath, [CLI, 'keys', 'show', 'soft://signing', '--certificate'], {
+      env,
+    });
+    await writeFile(join(dir, 'signing.pem'), pem);
+    const { stderr } = await run('openssl', [
+      'cms',
+      '-verify',
+      '-binary',
+      '-inform',
+      'DER',
+      '-in',
+      `${file}.p7s`,
+      '-content',
+      file,
+      '-CAfile',
+      join(dir, 'signing.pem'),
+      '-purpose',
+      'any',
+      '-out',
+      '/dev/null',
+    ]);
+    expect(stderr).toContain('Verification successful');
+  });
+
+  it('keeps its data across a kill -9, and shows no new token', async () => {
+    server.child.kill('SIGKILL');
+    await new Promise((resolve) => server.child.once('exit', resolve));
+    server = await start(join(dir, 'data'));
+    expect(server.banner).not.toContain('sgt_');
+    const { stdout } = await run(process.execPath, [CLI, 'keys', 'list', '--json'], {
+      env: { ...env, SIGNET_SERVER: server.url },
+    });
+    expect(JSON.parse(stdout).keys.map((k: { uri: string }) => k.uri)).toContain('soft://signing');
+  });
+
+  it('refuses a wrong token with exit 4', async () => {
+    const result = await run(process.execPath, [CLI, 'keys', 'list'], {
+      env: { ...env, SIGNET_SERVER: server.url, SIGNET_TOKEN: 'sgt_00_nope' },
+    }).catch((e: { code: number; stderr: string }) => e);
+    expect((result as { code: number }).code).toBe(4);
+  });
+});
