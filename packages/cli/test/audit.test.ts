@@ -130,9 +130,12 @@ describe('signet audit verify', () => {
     });
 
     it('asks for the options it needs (exit 2)', async () => {
-      const result = await box.cli(['audit', 'verify', '--log', 'events.jsonl']);
-      expect(result.code).toBe(2);
-      expect(result.stderr).toContain('--checkpoint');
+      const noKey = await box.cli(['audit', 'verify', '--log', 'events.jsonl']);
+      expect(noKey.code).toBe(2);
+      expect(noKey.stderr).toContain('--public-key');
+      const noCheckpoint = await box.cli(['audit', 'verify', '--log', 'events.jsonl', '--public-key', 'audit.pub.pem']);
+      expect(noCheckpoint.code).toBe(2);
+      expect(noCheckpoint.stderr).toContain('--checkpoint');
     });
   });
 });
