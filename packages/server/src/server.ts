@@ -105,6 +105,8 @@ export async function createSignetServer(
     audit,
     policies,
     authenticate: authenticate({ jwt, apiTokens, agents }),
+    tokens: apiTokens,
+    agents,
     ready: async () => {
       await audit.size();
       await currentPolicy();

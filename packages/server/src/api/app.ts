@@ -5,6 +5,7 @@ import { requestId } from 'hono/request-id';
 import { SignetError } from '@signet/sdk';
 import { problemResponse, toProblem } from './problem.js';
 import { rateLimit } from './rate-limit.js';
+import { adminRoutes, enrollRoute } from './routes/admin.js';
 import { approvalRoutes } from './routes/approvals.js';
 import { auditRoutes } from './routes/audit.js';
 import { healthRoutes } from './routes/health.js';
@@ -85,6 +86,7 @@ export function createApp(services: Services): OpenAPIHono<AppEnv> {
         }),
     }),
   );
+  if (services.agents) enrollRoute(app, { agents: services.agents });
   app.use('/v1/*', services.authenticate);
   app.use('/v1/*', rateLimit(services.rateLimit ?? 200));
   keyRoutes(app, services);
@@ -93,6 +95,8 @@ export function createApp(services: Services): OpenAPIHono<AppEnv> {
   approvalRoutes(app, services);
   auditRoutes(app, services);
   policyRoutes(app, services);
+  if (services.tokens && services.agents)
+    adminRoutes(app, { ...services, tokens: services.tokens, agents: services.agents });
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/openapi.json', {

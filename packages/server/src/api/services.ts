@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { ProviderRegistry } from '@signet/sdk';
 import type { AuditRecord, SignedCheckpoint } from '@signet/sdk/audit';
 import type { Principal, SigningEngine, SigningJobs } from '@signet/sdk/signing';
+import type { Agents, ApiTokens } from '../auth/index.js';
 import type { PolicyRepository } from '../store/core/index.js';
 import type { Metrics } from './metrics.js';
 
@@ -34,6 +35,9 @@ export interface Services {
   ready(): Promise<void>;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /** Service-account tokens and agents, for the admin routes; absent in embeddings without them. */
+  readonly tokens?: ApiTokens;
+  readonly agents?: Agents;
   /** Requests per second each principal may make to /v1 (token bucket, burst = 2 × rate). Default 200. */
   readonly rateLimit?: number;
   /** Largest request body accepted, in bytes. Default 1 MiB. */

@@ -102,3 +102,82 @@ describe('the signet-server binary on embedded defaults', () => {
     expect((result as { code: number }).code).toBe(4);
   });
 });
+
+describe('administration through the API', () => {
+  let dir: string;
+  let server: Awaited<ReturnType<typeof start>>;
+  let admin: string;
+  const api = (path: string, token: string | undefined, init: { method?: string; body?: unknown } = {}) =>
+    fetch(`${server.url}${path}`, {
+      method: init.method ?? 'GET',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+    });
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'signet-admin-'));
+    server = await start(join(dir, 'data'));
+    admin = /(sgt_\S+)/.exec(server.banner)![1]!;
+  }, 60_000);
+  afterAll(async () => {
+    server.child.kill('SIGKILL');
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('creates a signer token that signs, lists it without its secret, and revokes it', async () => {
+    const created = (await (
+      await api('/v1/tokens', admin, { method: 'POST', body: { name: 'ci', roles: ['signer'] } })
+    ).json()) as { id: string; token: string };
+    const sign = () =>
+      api('/v1/sign', created.token, {
+        method: 'POST',
+        body: { key: 'soft://signing', items: [{ digest: 'ab'.repeat(32) }] },
+      });
+    expect((await sign()).status).toBe(200);
+    expect(JSON.stringify(await (await api('/v1/tokens', admin)).json())).not.toContain(
+      created.token.split('_').at(-1),
+    );
+    expect((await api('/v1/tokens', created.token)).status).toBe(403);
+    expect((await api(`/v1/tokens/${created.id}`, admin, { method: 'DELETE' })).status).toBe(204);
+    expect((await sign()).status).toBe(401);
+  });
+
+  it('enrolls an agent with a one-time token and an openssl CSR, once', async () => {
+    const { token } = (await (
+      await api('/v1/agents/enrollment-tokens', admin, { method: 'POST', body: { name: 'build-agent' } })
+    ).json()) as { token: string };
+    await run('openssl', [
+      'req',
+      '-new',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-subj',
+      '/CN=build-agent',
+      '-keyout',
+      join(dir, 'agent.key'),
+      '-out',
+      join(dir, 'agent.csr'),
+    ]);
+    const csr = (await import('node:fs/promises')).readFile(join(dir, 'agent.csr'), 'utf8');
+    const enrolled = await api('/v1/agents/enroll', undefined, { method: 'POST', body: { token, csr: await csr } });
+    expect(enrolled.status).toBe(201);
+    const issued = (await enrolled.json()) as { certificate: string; ca: string };
+    await writeFile(join(dir, 'agent.pem'), issued.certificate);
+    await writeFile(join(dir, 'ca.pem'), issued.ca);
+    const { stdout } = await run('openssl', [
+      'verify',
+      '-CAfile',
+      join(dir, 'ca.pem'),
+      '-purpose',
+      'sslclient',
+      join(dir, 'agent.pem'),
+    ]);
+    expect(stdout).toContain('OK');
+    expect(
+      (await api('/v1/agents/enroll', undefined, { method: 'POST', body: { token, csr: await csr } })).status,
+    ).toBe(401);
+  });
+});
