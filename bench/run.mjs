@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { benchHashing } from './hashing.mjs';
 import { benchAudit } from './audit.mjs';
 import { benchPolicy } from './policy.mjs';
+import { benchServer } from './server.mjs';
 import { benchSigning } from './signing.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -19,5 +20,6 @@ if (want('hashing')) results.hashing = await benchHashing(dir);
 if (want('signing')) results.signing = await benchSigning(dir);
 if (want('policy')) results.policy = await benchPolicy();
 if (want('audit')) results.audit = await benchAudit(dir);
+if (want('server')) results.server = await benchServer(dir);
 await writeFile(join(dir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 console.log(`\nResults written to ${join('.bench', 'results.json')}`);

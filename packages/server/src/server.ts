@@ -59,6 +59,7 @@ export async function createSignetServer(
   const database = await openDatabase({
     url: config.database.url ?? join(dataDir, 'signet.db'),
     ...(config.database.poolSize ? { poolSize: config.database.poolSize } : {}),
+    ...(config.database.schema ? { schema: config.database.schema } : {}),
   });
   const policies = createPolicyRepository(database);
   if (!(await policies.current())) {

@@ -7,7 +7,7 @@ export type Env = Readonly<Record<string, string | undefined>>;
 
 /**
  * Reads the configuration: the file named by `SIGNET_CONFIG` (YAML or JSON; none = defaults), then
- * environment overrides: `DATABASE_URL`, `SIGNET_DATA`, `SIGNET_LISTEN` (`host:port`),
+ * environment overrides: `DATABASE_URL`, `DATABASE_SCHEMA`, `SIGNET_DATA`, `SIGNET_LISTEN` (`host:port`),
  * `SIGNET_LOG_LEVEL`. The only place that reads the environment for the server (CONVENTIONS 7).
  *
  * @throws SignetError `INVALID_ARGUMENT` naming the file and every field that is wrong.
@@ -27,7 +27,15 @@ export async function loadConfig(env: Env): Promise<ServerConfig> {
   const merged = {
     ...raw,
     ...(env.SIGNET_DATA ? { dataDir: env.SIGNET_DATA } : {}),
-    ...(env.DATABASE_URL ? { database: { ...(raw.database as object), url: env.DATABASE_URL } } : {}),
+    ...(env.DATABASE_URL || env.DATABASE_SCHEMA
+      ? {
+          database: {
+            ...(raw.database as object),
+            ...(env.DATABASE_URL ? { url: env.DATABASE_URL } : {}),
+            ...(env.DATABASE_SCHEMA ? { schema: env.DATABASE_SCHEMA } : {}),
+          },
+        }
+      : {}),
     ...(listen ? { listen: { host: listen[1], port: Number(listen[2]) } } : {}),
     ...(env.SIGNET_LOG_LEVEL ? { logLevel: env.SIGNET_LOG_LEVEL } : {}),
   };

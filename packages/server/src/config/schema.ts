@@ -39,7 +39,15 @@ export const serverConfigSchema = z.strictObject({
     .optional(),
   /** `postgres://...` for PostgreSQL; default: SQLite at `<dataDir>/signet.db`. */
   database: z
-    .strictObject({ url: z.string().optional(), poolSize: z.number().int().min(1).max(200).optional() })
+    .strictObject({
+      url: z.string().optional(),
+      /** PostgreSQL schema for Signet's tables (and kysely's migration bookkeeping). */
+      schema: z
+        .string()
+        .regex(/^[a-z_][a-z0-9_]*$/i)
+        .optional(),
+      poolSize: z.number().int().min(1).max(200).optional(),
+    })
     .default({}),
   keys: z
     .strictObject({
