@@ -75,7 +75,7 @@ export async function createSignetServer(
   const engineOptions = {
     providers,
     policy: currentPolicy,
-    usage: createDbUsageStore(database),
+    usage: createDbUsageStore(database, { recordedByAudit: true }),
     approvals: createDbApprovalStore(database),
     idempotency: createDbIdempotencyStore(database),
   };

@@ -134,7 +134,9 @@ export function createSigningEngine(options: SigningEngineOptions): SigningEngin
       at: now,
       count: signatures.length,
     });
-    await approvals.settle(requestId);
+    // Consume the approvals (and close the pending request) only when there are any: a write per
+    // signature costs a durable commit on the server's database.
+    if (decision.approvedBy?.length || (await approvals.getPending(requestId))) await approvals.settle(requestId);
     return {
       requestId,
       key: key.uri,

@@ -42,7 +42,33 @@ export async function appendPrepared(
       )
       .execute();
   }
+  await recordUsage(
+    trx,
+    sealed.map((s) => s.record),
+  );
   return sealed.map((s) => s.record);
+}
+
+/**
+ * Quotas count signatures: each `signature` record also becomes a usage row in the same
+ * transaction, so usage is exactly what the audit log holds, and costs no commit of its own.
+ */
+async function recordUsage(trx: WriteTransaction, records: readonly AuditRecord[]): Promise<void> {
+  const rows = records
+    .filter((r) => r.type === 'signature' && typeof r.data.key === 'string' && typeof r.data.rule === 'string')
+    .map((r) => ({
+      key: r.data.key as string,
+      principal: r.actor,
+      rule: r.data.rule as string,
+      at: Date.parse(r.time),
+      count: 1,
+    }));
+  for (let at = 0; at < rows.length; at += INSERT_CHUNK) {
+    await trx
+      .insertInto('usage')
+      .values(rows.slice(at, at + INSERT_CHUNK))
+      .execute();
+  }
 }
 
 /** A database failure as the engine must see it: `AUDIT_UNAVAILABLE` (discard the signature). */
