@@ -18,7 +18,10 @@ const KEYS = [
 ];
 
 async function startServer(data, env) {
-  const child = spawn(process.execPath, [SERVER], { env: { ...process.env, ...env, SIGNET_DATA: data, SIGNET_LISTEN: '127.0.0.1:0', SIGNET_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [SERVER], {
+    env: { ...process.env, ...env, SIGNET_DATA: data, SIGNET_LISTEN: '127.0.0.1:0', SIGNET_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let banner = '';
   const url = await new Promise((resolve, reject) => {
     child.stderr.on('data', (chunk) => {
@@ -87,7 +90,14 @@ export async function benchServer(dir, { seconds = 3, concurrency = 16 } = {}) {
       for (const [name, spec] of KEYS) {
         const r = await load(server.url, server.token, name, seconds, concurrency);
         results.push({ database, spec, ...r, direct: direct[name] });
-        rows.push([`${database} ${spec}`, fmt(r.ops), fmt(r.p50, 2), fmt(r.p99, 2), fmt(direct[name]), ratio(r.ops, direct[name])]);
+        rows.push([
+          `${database} ${spec}`,
+          fmt(r.ops),
+          fmt(r.p50, 2),
+          fmt(r.p99, 2),
+          fmt(direct[name]),
+          ratio(r.ops, direct[name]),
+        ]);
       }
     } finally {
       server.child.kill('SIGTERM');
@@ -101,7 +111,9 @@ export async function benchServer(dir, { seconds = 3, concurrency = 16 } = {}) {
       await rm(data, { recursive: true, force: true });
     }
   }
-  console.log(`\nSigning through HTTP (POST /v1/sign, one digest, ${concurrency} in flight, server in its own process) vs the provider directly\n`);
+  console.log(
+    `\nSigning through HTTP (POST /v1/sign, one digest, ${concurrency} in flight, server in its own process) vs the provider directly\n`,
+  );
   table(['database key', 'sign/s', 'p50 ms', 'p99 ms', 'direct sign/s', 'vs direct'], rows);
   return results;
 }

@@ -1,6 +1,6 @@
 import { assertAlgorithmFitsKey } from '../algorithms/algorithms.js';
 import { isSignetError, SignetError, throwIfAborted } from '../errors/errors.js';
-import type { Decision } from '../policy/decision.js';
+import type { CertificateFacts, Decision } from '../policy/decision.js';
 import { principalId } from '../policy/decision.js';
 import { resolveRoles, type Policy } from '../policy/index.js';
 import type { CallOptions, KeyInfo, KeyProvider } from '../provider/provider.js';
@@ -29,6 +29,11 @@ export interface SigningEngineOptions {
   idempotency?: IdempotencyStore;
   /** The time source for decisions. Default: `() => new Date()`. */
   clock?: () => Date;
+  /**
+   * How long a key's public facts (public key, certificate chain, parsed certificate) are reused,
+   * in ms, so a signature costs one provider call. Default 5000; 0 reads them for every request.
+   */
+  keyCacheMs?: number;
 }
 
 export interface ApproveParams {
@@ -79,21 +84,41 @@ export function createSigningEngine(options: SigningEngineOptions): SigningEngin
   const currentPolicy = async (): Promise<Policy> =>
     typeof options.policy === 'function' ? options.policy() : options.policy;
 
-  async function keyOf(uri: string, signal?: AbortSignal): Promise<{ provider: KeyProvider; key: KeyInfo }> {
-    const source = options.providers;
-    const provider = 'providerFor' in source ? await source.providerFor(uri) : source;
-    return { provider, key: await provider.getKey(uri, { signal }) };
+  interface KnownKey {
+    provider: KeyProvider;
+    key: KeyInfo;
+    certificate?: CertificateFacts;
+  }
+  const keyCacheMs = options.keyCacheMs ?? 5000;
+  const keys = new Map<string, { at: number; value: Promise<KnownKey> }>();
+
+  /** The key's public facts, cached briefly: parsing a certificate costs more than signing with P-256. */
+  function keyOf(uri: string, signal?: AbortSignal): Promise<KnownKey> {
+    const cached = keys.get(uri);
+    if (cached && performance.now() - cached.at < keyCacheMs) return cached.value;
+    const value = (async () => {
+      const source = options.providers;
+      const provider = 'providerFor' in source ? await source.providerFor(uri) : source;
+      const key = await provider.getKey(uri, { signal });
+      const leaf = key.certificates[0];
+      return { provider, key, ...(leaf ? { certificate: describeCertificate(leaf) } : {}) };
+    })();
+    value.catch(() => keys.delete(uri));
+    if (keyCacheMs > 0) {
+      if (keys.size > 10_000) keys.clear();
+      keys.set(uri, { at: performance.now(), value });
+    }
+    return value;
   }
 
-  async function evaluate(request: SigningRequest, requestId: string, key: KeyInfo, now: Date): Promise<Decision> {
-    const leaf = key.certificates[0];
+  async function evaluate(request: SigningRequest, requestId: string, known: KnownKey, now: Date): Promise<Decision> {
     return decideWithUsage(
       await currentPolicy(),
       request,
       {
         now,
         approvals: await approvals.approvals(requestId),
-        ...(leaf ? { certificate: describeCertificate(leaf) } : {}),
+        ...(known.certificate ? { certificate: known.certificate } : {}),
       },
       usage,
     );
@@ -154,10 +179,11 @@ export function createSigningEngine(options: SigningEngineOptions): SigningEngin
 
   async function run(request: SigningRequest, requestId: string, signal?: AbortSignal): Promise<SigningResult> {
     const algorithm = validateRequest(request);
-    const { provider, key } = await keyOf(request.key, signal);
+    const known = await keyOf(request.key, signal);
+    const { provider, key } = known;
     assertAlgorithmFitsKey(algorithm, key.spec);
     const now = clock();
-    const decision = await evaluate(request, requestId, key, now);
+    const decision = await evaluate(request, requestId, known, now);
     if (decision.effect === 'allow') return signAllowed(request, requestId, provider, key, decision, now, signal);
 
     await record([decisionEvent(request, requestId, decision, now)]);
@@ -213,8 +239,7 @@ export function createSigningEngine(options: SigningEngineOptions): SigningEngin
 
     async decide(request, callOptions = {}) {
       const requestId = requestFingerprint(validRequest(request));
-      const { key } = await keyOf(request.key, callOptions.signal);
-      return evaluate(request, requestId, key, clock());
+      return evaluate(request, requestId, await keyOf(request.key, callOptions.signal), clock());
     },
 
     async approve({ requestId, approver, decision: verdict, comment }) {
@@ -255,8 +280,7 @@ export function createSigningEngine(options: SigningEngineOptions): SigningEngin
         },
       ]);
       await approvals.addApproval(approval);
-      const { key } = await keyOf(request.key);
-      const next = await evaluate(request, requestId, key, now);
+      const next = await evaluate(request, requestId, await keyOf(request.key), now);
       if (next.effect === 'pending') await approvals.putPending({ ...pending, decision: next });
       else if (next.effect === 'deny') await approvals.settle(requestId);
       for (const listener of listeners) listener(requestId, next);
