@@ -31,3 +31,5 @@ export {
 export { verifyConsistency, verifyInclusion } from './merkle-verify.js';
 export { MerkleTree } from './merkle-tree.js';
 export { fromHex, toHex } from './hex.js';
+export { createGroupCommit } from './group-commit.js';
+export type { GroupCommit } from './group-commit.js';

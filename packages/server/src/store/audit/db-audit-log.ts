@@ -1,5 +1,6 @@
 import { SignetError, type CallOptions, type Signer } from '@signet/sdk';
 import {
+  createGroupCommit,
   signCheckpoint,
   toHex,
   type AuditEventInput,
@@ -8,7 +9,6 @@ import {
 } from '@signet/sdk/audit';
 import type { Database } from '../database.js';
 import { appendPrepared, auditUnavailable } from './append.js';
-import { createGroupCommit } from './group-commit.js';
 import { createLogTree } from './log-tree.js';
 import { prepareEvent, type PreparedEvent } from './records.js';
 import { writeTransaction, type WriteTransaction } from './write-transaction.js';
@@ -58,7 +58,7 @@ export async function createDbAuditLog(database: Database, options: DbAuditLogOp
     const records = await writeTransaction(database, (trx) => appendPrepared(trx, database, batches.flat()));
     let at = 0;
     return batches.map((events) => records.slice(at, (at += events.length)));
-  });
+  }, 0);
 
   const open = async () => {
     if (closed) throw new SignetError('AUDIT_CLOSED', 'The audit log is closed');
