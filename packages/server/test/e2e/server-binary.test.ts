@@ -4,16 +4,31 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS, freshPostgresSchema, POSTGRES_URL } from '../helpers/databases.js';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '../../../..');
 const SERVER = join(ROOT, 'packages/server/dist/signet-server.js');
 const CLI = join(ROOT, 'packages/cli/dist/signet.js');
 
+/** Where the server keeps its data: SQLite in its data folder, unless only PostgreSQL is tested. */
+const schemas = new Map<string, string>();
+async function databaseEnv(data: string): Promise<Record<string, string>> {
+  if (DIALECTS.includes('sqlite')) return {};
+  if (!schemas.has(data)) schemas.set(data, await freshPostgresSchema());
+  return { DATABASE_URL: POSTGRES_URL, DATABASE_SCHEMA: schemas.get(data)! };
+}
+
 /** Starts the built `signet-server` on a free loopback port; resolves with its URL and stderr. */
 async function start(data: string): Promise<{ child: ChildProcess; url: string; banner: string }> {
   const child = spawn(process.execPath, [SERVER], {
-    env: { ...process.env, SIGNET_DATA: data, SIGNET_LISTEN: '127.0.0.1:0', SIGNET_LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      ...(await databaseEnv(data)),
+      SIGNET_DATA: data,
+      SIGNET_LISTEN: '127.0.0.1:0',
+      SIGNET_LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let banner = '';
