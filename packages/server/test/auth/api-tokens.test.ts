@@ -38,7 +38,7 @@ describe.each(DIALECTS)('API tokens on %s', (dialect) => {
       expect(listed.find((t) => t.id === id)).toEqual(
         expect.objectContaining({ name: 'ci', roles: [], createdBy: 'alice' }),
       );
-      expect(JSON.stringify(listed)).not.toContain(token.split('_').pop());
+      expect(JSON.stringify(listed)).not.toContain(/^sgt_[0-9a-f]+_(.+)$/.exec(token)![1]);
     });
   });
 
