@@ -16,7 +16,7 @@ export { parsePolicy, createPolicy } from './load.js';
 export type { ParsePolicyOptions } from './load.js';
 export type { Policy } from './compile.js';
 export { evaluatePolicy } from './evaluate.js';
-export { resolveRoles, usageQueries } from './lookups.js';
+export { approvalsMatter, resolveRoles, usageQueries } from './lookups.js';
 export { explainDecision } from './explain.js';
 export { parseScenario } from './scenario.js';
 export type { Scenario, ParseScenarioOptions } from './scenario.js';

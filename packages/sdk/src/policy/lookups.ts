@@ -48,3 +48,12 @@ export function usageQueries(policy: Policy, request: SigningRequest, now: Date)
   }
   return [...queries.values()];
 }
+
+/**
+ * Whether approvals can affect a decision on `key`: only when an allow rule on it requires them
+ * (approvals complete such a rule, and a denial on one vetoes the request). When none does, a
+ * caller whose approvals live in a database skips reading them.
+ */
+export function approvalsMatter(policy: Policy, key: string): boolean {
+  return policy.compiled.forKey(key).allow.some((rule) => rule.approvals !== undefined);
+}

@@ -2,7 +2,7 @@ import { assertAlgorithmFitsKey } from '../algorithms/algorithms.js';
 import { isSignetError, SignetError, throwIfAborted } from '../errors/errors.js';
 import type { CertificateFacts, Decision } from '../policy/decision.js';
 import { principalId } from '../policy/decision.js';
-import { resolveRoles, type Policy } from '../policy/index.js';
+import { approvalsMatter, resolveRoles, type Policy } from '../policy/index.js';
 import type { CallOptions, KeyInfo, KeyProvider } from '../provider/provider.js';
 import type { ProviderRegistry } from '../provider/registry.js';
 import { describeCertificate } from '../x509/certificate.js';
@@ -61,6 +61,11 @@ export interface SigningEngine {
   approve(params: ApproveParams): Promise<Decision>;
   /** Requests waiting for approval. */
   pending(): Promise<PendingRequest[]>;
+  /**
+   * A key's public facts, from the same short cache signing uses: what a caller needs to fill in a
+   * request (its default algorithm) without a provider round trip per signature.
+   */
+  describeKey(uri: string, options?: CallOptions): Promise<KeyInfo>;
   /** Calls `listener` when an approval changes a pending request's decision. Returns an unsubscribe. */
   onApproval(listener: (requestId: string, decision: Decision) => void): () => void;
 }
@@ -112,12 +117,14 @@ export function createSigningEngine(options: SigningEngineOptions): SigningEngin
   }
 
   async function evaluate(request: SigningRequest, requestId: string, known: KnownKey, now: Date): Promise<Decision> {
+    const policy = await currentPolicy();
     return decideWithUsage(
-      await currentPolicy(),
+      policy,
       request,
       {
         now,
-        approvals: await approvals.approvals(requestId),
+        // A read saved per signature when no rule on the key asks for approvals.
+        approvals: approvalsMatter(policy, request.key) ? await approvals.approvals(requestId) : [],
         ...(known.certificate ? { certificate: known.certificate } : {}),
       },
       usage,
@@ -160,8 +167,13 @@ export function createSigningEngine(options: SigningEngineOptions): SigningEngin
       count: signatures.length,
     });
     // Consume the approvals (and close the pending request) only when there are any: a write per
-    // signature costs a durable commit on the server's database.
-    if (decision.approvedBy?.length || (await approvals.getPending(requestId))) await approvals.settle(requestId);
+    // signature costs a durable commit on the server's database. A request is only ever pending
+    // under a rule with approvals, so without one on the key there is nothing to look for.
+    if (
+      decision.approvedBy?.length ||
+      (approvalsMatter(await currentPolicy(), key.uri) && (await approvals.getPending(requestId)))
+    )
+      await approvals.settle(requestId);
     return {
       requestId,
       key: key.uri,
@@ -288,6 +300,8 @@ export function createSigningEngine(options: SigningEngineOptions): SigningEngin
     },
 
     pending: () => approvals.listPending(),
+
+    describeKey: async (uri, callOptions = {}) => (await keyOf(uri, callOptions.signal)).key,
 
     onApproval(listener) {
       listeners.add(listener);

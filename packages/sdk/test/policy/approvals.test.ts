@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { principalId, type ApprovalRecord, type Decision, type SigningRequest } from '../../src/policy/index.js';
+import {
+  approvalsMatter,
+  principalId,
+  type ApprovalRecord,
+  type Decision,
+  type SigningRequest,
+} from '../../src/policy/index.js';
 import { approval, codes, decide, DAY, HOUR, later, NOW, policyOf, request, user } from './helpers.js';
 
 const DEV = user('dev@acme.com', { groups: ['security'] }); // the requester, who is also in security
@@ -244,5 +250,28 @@ describe('approvals and the rest of the policy', () => {
       { roles: ROLES },
     );
     expect(decide(policy, REQ, { now: NOW })).toMatchObject({ effect: 'pending', rule: 'one' });
+  });
+});
+
+describe('approvalsMatter', () => {
+  const policy = policyOf(
+    [
+      { name: 'dev', allow: { keys: ['soft://dev-*'] } },
+      { name: 'prod', allow: { keys: ['soft://prod'] }, approvals: { require: [{ role: 'security', count: 1 }] } },
+      { name: 'no-prod-tools', deny: { keys: ['soft://prod'], artifacts: ['*.sh'] } },
+    ],
+    { roles: ROLES },
+  );
+
+  it('holds for a key an allow rule with approvals covers, and not for others', () => {
+    expect(approvalsMatter(policy, 'soft://prod')).toBe(true);
+    expect(approvalsMatter(policy, 'soft://dev-a')).toBe(false);
+    expect(approvalsMatter(policy, 'soft://elsewhere')).toBe(false);
+  });
+
+  it('agrees with evaluation: where approvals do not matter, any approvals leave the decision as it was', () => {
+    const req = request({ principal: DEV, key: 'soft://dev-a' });
+    const veto = approval(SEC1, req, NOW, 'deny');
+    expect(decide(policy, req, { approvals: [veto] })).toEqual(decide(policy, req));
   });
 });

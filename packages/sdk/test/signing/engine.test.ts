@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { verifyDigestSignature } from '../../src/formats/raw/index.js';
 import { isSignetError } from '../../src/index.js';
-import type { AuditSink } from '../../src/signing/index.js';
+import { createMemoryApprovalStore, type AuditSink } from '../../src/signing/index.js';
 import { createFixture, request } from './fixture.js';
 
 const codeOf = (e: unknown) => (isSignetError(e) ? e.code : e);
@@ -188,5 +188,50 @@ describe('the engine behind the Signer interface', () => {
       signer.forArtifact({ name: 'bad.sh' }).sign(new Uint8Array(32)),
     ]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+  });
+});
+
+describe('the engine on the hot path', () => {
+  /** The memory approval store, counting the reads the engine makes of it. */
+  function countingApprovals() {
+    const store = createMemoryApprovalStore();
+    const reads = { approvals: 0, getPending: 0 };
+    return {
+      reads,
+      store: {
+        ...store,
+        approvals: (id: string) => (reads.approvals++, store.approvals(id)),
+        getPending: (id: string) => (reads.getPending++, store.getPending(id)),
+      },
+    };
+  }
+
+  it('reads no approvals for a key whose rules require none', async () => {
+    const { reads, store } = countingApprovals();
+    const { engine } = await createFixture({ approvals: store });
+    await engine.sign(request());
+    expect(reads).toEqual({ approvals: 0, getPending: 0 });
+  });
+
+  it('still reads them where a rule requires approvals', async () => {
+    const { reads, store } = countingApprovals();
+    const { engine } = await createFixture({ approvals: store });
+    await expect(engine.sign(request({ key: 'soft://prod' }))).rejects.toSatisfy((e) =>
+      isSignetError(e, 'APPROVAL_REQUIRED'),
+    );
+    expect(reads.approvals).toBe(1);
+  });
+
+  it('describes a key from the cache signing uses: one provider read for many requests', async () => {
+    const { engine, provider, soft } = await createFixture();
+    let reads = 0;
+    const getKey = provider.getKey.bind(provider);
+    provider.getKey = (uri, options) => (reads++, getKey(uri, options));
+    const described = await engine.describeKey('soft://dev-a');
+    await engine.sign(request());
+    await engine.describeKey('soft://dev-a');
+    expect(reads).toBe(1);
+    expect(described.publicKey).toEqual((await soft.getKey('soft://dev-a')).publicKey);
+    await expect(engine.describeKey('soft://missing')).rejects.toSatisfy((e) => isSignetError(e, 'KEY_NOT_FOUND'));
   });
 });

@@ -23,8 +23,7 @@ export async function toSigningRequest(
   principal: SigningRequest['principal'],
   body: typeof SignRequest._output,
 ): Promise<SigningRequest> {
-  const algorithm =
-    body.algorithm ?? (await (await services.providers.providerFor(body.key)).getKey(body.key)).algorithms[0]!;
+  const algorithm = body.algorithm ?? (await services.engine.describeKey(body.key)).algorithms[0]!;
   return {
     principal,
     key: body.key,
