@@ -11,7 +11,7 @@ export { createAgentCa } from './agent-ca.js';
 export type { AgentCa, AgentCaOptions } from './agent-ca.js';
 export { createAgents } from './agents.js';
 export type { AgentCertificate, AgentInfo, Agents, AgentsOptions } from './agents.js';
-export { authenticate } from './middleware.js';
+export { authenticate, peerCertificate } from './middleware.js';
 export type { AuthEnv, AuthVariables, AuthenticateOptions } from './middleware.js';
 export { authMigration } from './migration.js';
 export type { AuthTables } from './tables.js';

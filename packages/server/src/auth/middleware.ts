@@ -68,7 +68,7 @@ async function identify(c: Context, options: AuthenticateOptions): Promise<Princ
 }
 
 /** The DER client certificate of a TLS connection, if the client sent one. */
-function peerCertificate(c: Context): Uint8Array | undefined {
+export function peerCertificate(c: Context): Uint8Array | undefined {
   const socket = (c.env as { incoming?: { socket?: Partial<PeerCertificateSource> } } | undefined)?.incoming?.socket;
   if (typeof socket?.getPeerCertificate !== 'function') return undefined;
   // An empty object (no `raw`) means the client sent no certificate.

@@ -1,6 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { SignetError } from '@signet/sdk';
 import { principalId } from '@signet/sdk/policy';
-import type { Agents, ApiTokens } from '../../auth/index.js';
+import { peerCertificate, type Agents, type AgentCertificate, type ApiTokens } from '../../auth/index.js';
 import { requireAdmin } from '../admin.js';
 import { problems } from '../schemas.js';
 import type { AppEnv, Services } from '../services.js';
@@ -102,6 +103,18 @@ const revokeAgent = createRoute({
   request: { params: Id },
   responses: { 204: { description: 'Revoked' }, ...problems(401, 403, 404) },
 });
+const Issued = z.object({ agentId: z.string(), certificate: z.string(), ca: z.string(), expiresAt: z.string() });
+const renew = createRoute({
+  method: 'post',
+  path: '/v1/agents/renew',
+  summary: "Renew the calling agent's client certificate: the same key, a new short-lived certificate",
+  description:
+    'Authenticated by the current certificate over mutual TLS, which must still be valid and unrevoked. The old certificate stays valid until it expires.',
+  responses: {
+    201: { description: 'Renewed', content: { 'application/json': { schema: Issued } } },
+    ...problems(401, 403),
+  },
+});
 const enroll = createRoute({
   method: 'post',
   path: '/v1/agents/enroll',
@@ -119,9 +132,7 @@ const enroll = createRoute({
     201: {
       description: 'Enrolled',
       content: {
-        'application/json': {
-          schema: z.object({ agentId: z.string(), certificate: z.string(), ca: z.string(), expiresAt: z.string() }),
-        },
+        'application/json': { schema: Issued },
       },
     },
     ...problems(400, 401),
@@ -168,21 +179,29 @@ export function adminRoutes(
     await services.agents.revoke(c.req.valid('param').id);
     return c.body(null, 204);
   });
+  app.openapi(renew, async (c) => {
+    const principal = c.get('principal');
+    const current = peerCertificate(c);
+    // A bearer token wins over a certificate in authentication, so both are checked here.
+    if (principal.authMethod !== 'mtls' || !current)
+      throw new SignetError('PERMISSION_DENIED', 'Only an agent renews its certificate, over mutual TLS', {
+        details: { reason: 'not-an-agent' },
+      });
+    return c.json(issuedView(await services.agents.renew(principal.subject, current)), 201);
+  });
 }
+
+const issuedView = (issued: AgentCertificate) => ({
+  agentId: issued.agentId,
+  certificate: issued.certificatePem,
+  ca: issued.caPem,
+  expiresAt: issued.expiresAt.toISOString(),
+});
 
 /** Enrollment: the one-time token is the credential, so this route is mounted before authentication. */
 export function enrollRoute(app: OpenAPIHono<AppEnv>, services: { agents: Agents }): void {
   app.openapi(enroll, async (c) => {
     const { token, csr } = c.req.valid('json');
-    const issued = await services.agents.enroll({ token, csrPem: csr });
-    return c.json(
-      {
-        agentId: issued.agentId,
-        certificate: issued.certificatePem,
-        ca: issued.caPem,
-        expiresAt: issued.expiresAt.toISOString(),
-      },
-      201,
-    );
+    return c.json(issuedView(await services.agents.enroll({ token, csrPem: csr })), 201);
   });
 }
