@@ -11,6 +11,7 @@ export default defineConfig({
     audit: 'src/audit/index.ts',
     signing: 'src/signing/index.ts',
     remote: 'src/remote/index.ts',
+    testing: 'src/testing/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

@@ -181,14 +181,16 @@ export async function createSoftKeyProvider(options: SoftKeyProviderOptions): Pr
     route,
     capabilities: { generateKeys: true, signMessage: false, storeCertificates: true },
 
-    async listKeys() {
+    async listKeys(options = {}) {
       assertOpen();
+      throwIfAborted(options.signal);
       const names = await listKeyNames(directory);
       return Promise.all(names.map(async (n) => toInfo(await readRecord(n))));
     },
 
-    async getKey(uri) {
+    async getKey(uri, options = {}) {
       assertOpen();
+      throwIfAborted(options.signal);
       return toInfo(await readRecord(nameOf(uri)));
     },
 
