@@ -13,3 +13,6 @@ export type { ProviderRegistry, KeyProviderFactory } from './registry.js';
 export { createSigner } from './signer.js';
 export type { Signer, CreateSignerOptions } from './signer.js';
 export { keyUriScheme } from './key-uri.js';
+export type { ProviderModule } from './module.js';
+export { withRetries } from './retry.js';
+export type { RetryOptions } from './retry.js';
