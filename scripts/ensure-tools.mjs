@@ -5,6 +5,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 /** command → Debian package that provides it */
 export const TOOLS = {
   openssl: 'openssl',
+  'softhsm2-util': 'softhsm2', // PKCS#11 provider tests
+  'pkcs11-tool': 'opensc', // keys made on the token from outside the provider
 };
 
 export function missingTools(tools = TOOLS) {
