@@ -20,6 +20,8 @@ export {
   ECDSA_SIGNATURE_OIDS,
 } from './algorithm-oids.js';
 export { issueCertificate, issueSelfSignedCertificate } from './issue.js';
+export { createCertificateRequest } from './request.js';
+export type { CertificateRequestOptions } from './request.js';
 export type { CertificateOptions, CertificateIssuer, IssueCertificateOptions } from './issue.js';
 export type { DistinguishedName } from './name.js';
 export { buildTrustedChain } from './chain.js';
