@@ -11,6 +11,7 @@ import { keyFingerprint, publicKeyPem } from '../key-material.js';
 import { formatTime, table, type Result } from '../output.js';
 import type { Act } from '../run.js';
 import { parseSubject } from '../subject.js';
+import { registerKeysCsr } from './keys-csr.js';
 
 export function registerKeys(program: Command, act: Act): void {
   const keys = program
@@ -106,6 +107,8 @@ Examples:
   $ signet keys cert soft://release --out release.pem     # give this to verifiers`,
     )
     .action(act(async (ctx, uri: string, options: CertOptions) => issueCertificate(ctx, keyUri(uri), options)));
+
+  registerKeysCsr(keys, act);
 
   keys
     .command('import-cert')
