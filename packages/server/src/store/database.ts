@@ -2,6 +2,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration } from
 import { SignetError } from '@signet/sdk';
 import { MIGRATIONS } from './migrations/index.js';
 import type { Schema } from './schema.js';
+import { openSqlite } from './sqlite-connection.js';
 
 /** Which database the server runs on: SQLite embedded (default), PostgreSQL to scale out. */
 export type Dialect = 'sqlite' | 'postgres';
@@ -27,8 +28,9 @@ export interface OpenDatabaseOptions {
 /**
  * Opens the database and brings its schema to the latest version (migrations run at start).
  *
- * SQLite runs in WAL mode with a busy timeout, so readers never block the single writer; PostgreSQL
- * gets a pool whose connections use `schema` when given.
+ * SQLite runs in WAL mode with a busy timeout, so readers never block the single writer; it is opened
+ * with `node:sqlite` on Node 24 and later, better-sqlite3 before (see `defaultSqliteDriver`).
+ * PostgreSQL gets a pool whose connections use `schema` when given.
  */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   const postgres = /^postgres(ql)?:\/\//.test(options.url);
@@ -40,15 +42,17 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       max: options.poolSize ?? 10,
       ...(options.schema ? { options: `-c search_path=${quoteIdent(options.schema)}` } : {}),
     });
+    // An idle connection the server drops (a restart, a failover) is an 'error' event on the pool;
+    // unheard, it would end the process. The pool discards that connection and the next query
+    // opens a new one, so there is nothing else to do.
+    pool.on('error', () => undefined);
     db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   } else {
-    const { default: SQLite } = await import('better-sqlite3');
-    const file = options.url.replace(/^sqlite:/, '');
-    const sqlite = new SQLite(file);
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('synchronous = FULL'); // durable commits: the audit log relies on them
-    sqlite.pragma('busy_timeout = 5000');
-    sqlite.pragma('foreign_keys = ON');
+    const sqlite = await openSqlite(options.url.replace(/^sqlite:/, ''));
+    sqlite.exec('PRAGMA journal_mode = WAL');
+    sqlite.exec('PRAGMA synchronous = FULL'); // durable commits: the audit log relies on them
+    sqlite.exec('PRAGMA busy_timeout = 5000');
+    sqlite.exec('PRAGMA foreign_keys = ON');
     db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
   }
   const database: Database = { db, dialect: postgres ? 'postgres' : 'sqlite', close: () => db.destroy() };
