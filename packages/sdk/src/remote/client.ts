@@ -44,8 +44,8 @@ interface WireJob extends Omit<JobStatus, 'createdAt' | 'updatedAt'> {
 
 /** The Signet server's API, typed. Errors are the server's own SignetErrors (same codes). */
 export interface RemoteClient {
-  listKeys(): Promise<KeyInfo[]>;
-  getKey(uri: string): Promise<KeyInfo>;
+  listKeys(options?: { signal?: AbortSignal }): Promise<KeyInfo[]>;
+  getKey(uri: string, options?: { signal?: AbortSignal }): Promise<KeyInfo>;
   /** Signs synchronously; the principal is whoever the token says, not `request.principal`. */
   sign(
     request: Omit<SigningRequest, 'principal'> & { principal?: unknown },
@@ -81,6 +81,8 @@ export function createRemoteClient(options: RemoteClientOptions): RemoteClient {
     throwHttpErrors: true,
   });
 
+  const signalOf = ({ signal }: { signal?: AbortSignal }) => (signal ? { signal } : {});
+
   async function call<T>(run: () => Promise<T>): Promise<T> {
     try {
       return await run();
@@ -109,15 +111,17 @@ export function createRemoteClient(options: RemoteClientOptions): RemoteClient {
   });
 
   return {
-    listKeys: () => call(async () => (await http.get('v1/keys').json<{ keys: WireKey[] }>()).keys.map(toKeyInfo)),
-    getKey: (uri) => call(async () => toKeyInfo(await http.get(`v1/keys/${encodeURIComponent(uri)}`).json<WireKey>())),
+    listKeys: (callOptions = {}) =>
+      call(async () =>
+        (await http.get('v1/keys', signalOf(callOptions)).json<{ keys: WireKey[] }>()).keys.map(toKeyInfo),
+      ),
+    getKey: (uri, callOptions = {}) =>
+      call(async () =>
+        toKeyInfo(await http.get(`v1/keys/${encodeURIComponent(uri)}`, signalOf(callOptions)).json<WireKey>()),
+      ),
     sign: (request, callOptions = {}) =>
       call(async () =>
-        toResult(
-          await http
-            .post('v1/sign', { json: body(request), ...(callOptions.signal ? { signal: callOptions.signal } : {}) })
-            .json<WireResult>(),
-        ),
+        toResult(await http.post('v1/sign', { json: body(request), ...signalOf(callOptions) }).json<WireResult>()),
       ),
     submitJob: (request) =>
       call(async () => toJob(await http.post('v1/jobs', { json: body(request) }).json<WireJob>())),

@@ -113,7 +113,7 @@ export function providerConformance(options: ProviderConformanceOptions): Confor
         const length = getAlgorithm(algorithm).digestLength;
         for (const size of [0, length - 1, length + 1]) {
           await expectCode(
-            (await provider()).sign({ key: key.uri, algorithm, digest: new Uint8Array(size) }),
+            async () => (await provider()).sign({ key: key.uri, algorithm, digest: new Uint8Array(size) }),
             'DIGEST_LENGTH_MISMATCH',
             `a ${size}-byte digest for ${algorithm}`,
           );
@@ -124,10 +124,10 @@ export function providerConformance(options: ProviderConformanceOptions): Confor
       name: 'refuses an unknown key with KEY_NOT_FOUND',
       async run() {
         const p = await provider();
-        await expectCode(p.getKey(options.unknownKey), 'KEY_NOT_FOUND', `getKey(${options.unknownKey})`);
+        await expectCode(() => p.getKey(options.unknownKey), 'KEY_NOT_FOUND', `getKey(${options.unknownKey})`);
         const algorithm = (await firstKey()).algorithms[0]!;
         await expectCode(
-          p.sign({ key: options.unknownKey, algorithm, digest: digestFor(algorithm) }),
+          () => p.sign({ key: options.unknownKey, algorithm, digest: digestFor(algorithm) }),
           'KEY_NOT_FOUND',
           `sign with ${options.unknownKey}`,
         );
@@ -139,7 +139,7 @@ export function providerConformance(options: ProviderConformanceOptions): Confor
         const key = await firstKey();
         const algorithm: SignatureAlgorithmId = key.spec.startsWith('rsa-') ? 'ecdsa-p256-sha256' : 'rsa-pkcs1-sha256';
         await expectCode(
-          (await provider()).sign({ key: key.uri, algorithm, digest: digestFor(algorithm) }),
+          async () => (await provider()).sign({ key: key.uri, algorithm, digest: digestFor(algorithm) }),
           'ALGORITHM_KEY_MISMATCH',
           `${algorithm} with ${key.spec} key ${key.uri}`,
         );
@@ -169,12 +169,12 @@ export function providerConformance(options: ProviderConformanceOptions): Confor
         const algorithm = key.algorithms[0]!;
         const signal = AbortSignal.abort();
         await expectCode(
-          p.sign({ key: key.uri, algorithm, digest: digestFor(algorithm), signal }),
+          () => p.sign({ key: key.uri, algorithm, digest: digestFor(algorithm), signal }),
           'ABORTED',
           'sign with an aborted signal',
         );
-        await expectCode(p.getKey(key.uri, { signal }), 'ABORTED', 'getKey with an aborted signal');
-        await expectCode(p.listKeys({ signal }), 'ABORTED', 'listKeys with an aborted signal');
+        await expectCode(() => p.getKey(key.uri, { signal }), 'ABORTED', 'getKey with an aborted signal');
+        await expectCode(() => p.listKeys({ signal }), 'ABORTED', 'listKeys with an aborted signal');
       },
     },
   ];
@@ -208,7 +208,7 @@ export function providerConformance(options: ProviderConformanceOptions): Confor
           await faults.throttle(Number.MAX_SAFE_INTEGER);
           try {
             const error = await expectCode(
-              (await provider()).sign({ key: key.uri, algorithm, digest: digestFor(algorithm) }),
+              async () => (await provider()).sign({ key: key.uri, algorithm, digest: digestFor(algorithm) }),
               'THROTTLED',
               'sign under persistent throttling',
             );
@@ -227,9 +227,15 @@ function check(condition: unknown, message: string): asserts condition {
   if (!condition) throw new Error(message);
 }
 
-async function expectCode(call: Promise<unknown>, code: SignetErrorCode, what: string) {
+async function expectCode(call: () => Promise<unknown>, code: SignetErrorCode, what: string) {
+  let pending: Promise<unknown>;
   try {
-    await call;
+    pending = call();
+  } catch (error) {
+    throw new Error(`${what}: threw synchronously instead of returning a rejected promise`, { cause: error });
+  }
+  try {
+    await pending;
   } catch (error) {
     if (isSignetError(error, code)) return error;
     const got = isSignetError(error) ? `${error.code}: ${error.message}` : String(error);
