@@ -16,3 +16,5 @@ export { keyUriScheme } from './key-uri.js';
 export type { ProviderModule } from './module.js';
 export { withRetries } from './retry.js';
 export type { RetryOptions } from './retry.js';
+export { withCertificateStore, createFileCertificateStore } from './certificate-store.js';
+export type { CertificateStore } from './certificate-store.js';
