@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Option, type Command } from 'commander';
-import { createSigner, getAlgorithm, SignetError, type Signer } from '@signet/sdk';
+import { createSigner, getAlgorithm, isSignetError, SignetError, type Signer } from '@signet/sdk';
 import { cmsToPem, signCms } from '@signet/sdk/formats/cms';
 import { signRaw } from '@signet/sdk/formats/raw';
 import { createRemoteSigner } from '@signet/sdk/remote';
@@ -10,6 +10,7 @@ import type { Context } from '../context.js';
 import { keyUri } from '../describe.js';
 import { assertWritable, digestInputs, statInputs, writeOutputs, type InputFile, type OutputFile } from '../files.js';
 import { table, type Result } from '../output.js';
+import { pendingSigningTime } from '../pending-signing-time.js';
 import type { Act } from '../run.js';
 import type { SignatureFormat } from '../signature-file.js';
 
@@ -76,12 +77,21 @@ async function sign(ctx: Context, names: string[], options: SignOptions): Promis
   // Through the engine (policy, audit log), all files in one request: one decision, one approval.
   // With a server, the server's engine decides; embedded, the local one.
   const viaEngine = remote ?? (await localEngineSigner(ctx, signer, options.format));
+  // Through a server, a CMS request that waits for approval is asked again with its signing time.
+  const pending =
+    remote && options.format === 'cms'
+      ? await pendingSigningTime(ctx.home, { key: uri, algorithm: signer.algorithm.id, digests })
+      : undefined;
   const signatures = await Promise.all(
     inputs.map((input, i) => {
       const artifact = { name: basename(input.name), digest: Buffer.from(digests[i]!).toString('hex') };
-      return signDigest(ctx, viaEngine.forArtifact(artifact), options.format, digests[i]!);
+      return signDigest(ctx, viaEngine.forArtifact(artifact), options.format, digests[i]!, pending?.signingTime);
     }),
-  );
+  ).catch(async (error: unknown) => {
+    if (isSignetError(error, 'APPROVAL_REQUIRED')) await pending?.remember();
+    throw error;
+  });
+  await pending?.forget();
   const outputs: OutputFile[] = targets.map((target, i) => {
     const signature = signatures[i]!;
     return { ...target, data: options.base64 ? textForm(options.format, signature) : signature };
@@ -114,10 +124,16 @@ async function localEngineSigner(ctx: Context, signer: Signer, format: Signature
   return createEngineSigner(engine, signer, { principal, metadata: { format } });
 }
 
-function signDigest(ctx: Context, signer: Signer, format: SignatureFormat, digest: Uint8Array): Promise<Uint8Array> {
+function signDigest(
+  ctx: Context,
+  signer: Signer,
+  format: SignatureFormat,
+  digest: Uint8Array,
+  signingTime: Date | undefined,
+): Promise<Uint8Array> {
   return format === 'raw'
     ? signRaw(signer, { digest }, { signal: ctx.signal })
-    : signCms(signer, { digest }, { signal: ctx.signal });
+    : signCms(signer, { digest }, { signal: ctx.signal, ...(signingTime ? { signingTime } : {}) });
 }
 
 /** Where each signature goes: beside its file, into `--out`, or `--out` itself for one file. */

@@ -13,7 +13,17 @@ export const Hex = z
   .string()
   .regex(/^(?:[0-9a-f]{2})+$/, 'lowercase hex')
   .max(256);
-const Text = z.string().max(1024);
+/** No NUL: PostgreSQL cannot store it in a text column, and no name, reason or comment needs it. */
+const NO_NUL = /^[^\0]*$/;
+const Text = z.string().max(1024).regex(NO_NUL, 'no NUL characters');
+
+/** A job, token or agent id in a path: printable ASCII, as every id the server makes is. */
+export const IdParam = z.object({
+  id: z
+    .string()
+    .regex(/^[\x21-\x7e]{1,100}$/, '1 to 100 printable ASCII characters')
+    .openapi({ example: '3f0c8a1e-7a51-4c59-a2a4-9b1f0e3d2c11' }),
+});
 
 export const SignItem = z.strictObject({
   digest: Hex.openapi({ description: 'The digest to sign, lowercase hex; its length must fit the algorithm.' }),
@@ -78,7 +88,12 @@ export const ApprovalInput = z
 
 export const PolicyInput = z
   .strictObject({
-    text: z.string().min(1).max(1_000_000).openapi({ description: 'The policy document, YAML or JSON.' }),
+    text: z
+      .string()
+      .min(1)
+      .max(1_000_000)
+      .regex(NO_NUL, 'no NUL characters')
+      .openapi({ description: 'The policy document, YAML or JSON.' }),
   })
   .openapi('PolicyInput');
 

@@ -3,7 +3,7 @@ import { SignetError } from '@signet/sdk';
 import { principalId } from '@signet/sdk/policy';
 import { peerCertificate, type Agents, type AgentCertificate, type ApiTokens } from '../../auth/index.js';
 import { requireAdmin } from '../admin.js';
-import { problems } from '../schemas.js';
+import { IdParam as Id, problems } from '../schemas.js';
 import type { AppEnv, Services } from '../services.js';
 
 /*
@@ -13,7 +13,6 @@ import type { AppEnv, Services } from '../services.js';
  */
 
 const Name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/);
-const Id = z.object({ id: z.string().min(1).max(100) });
 const Created = z.object({ id: z.string(), token: z.string().openapi({ description: 'Shown once: store it now.' }) });
 
 const createToken = createRoute({

@@ -36,9 +36,29 @@ export async function freshDatabase(dialect: Dialect): Promise<Database & { url:
   const database = await openDatabase({ url: url.href });
   onTestFinished(async () => {
     await database.close();
-    await admin(`DROP DATABASE ${name} WITH (FORCE)`);
+    await dropDatabase(name);
   });
   return Object.assign(database, { url: url.href });
+}
+
+/**
+ * The pool's `end()` resolves once its clients sent their goodbye, not once their backends left:
+ * a FORCE drop right away terminates those backends, and the FATAL that reaches a closing client
+ * is an uncaught error that fails the run. So wait (briefly) for the backends to go first.
+ */
+async function dropDatabase(name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL });
+  await client.connect();
+  try {
+    for (let tries = 0; tries < 50; tries++) {
+      const { rows } = await client.query('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+      if ((rows[0] as { n: number }).n === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await client.query(`DROP DATABASE ${name} WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
 }
 
 async function admin(statement: string): Promise<void> {
