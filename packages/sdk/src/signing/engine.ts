@@ -173,7 +173,7 @@ export function createSigningEngine(options: SigningEngineOptions): SigningEngin
       decision.approvedBy?.length ||
       (approvalsMatter(await currentPolicy(), key.uri) && (await approvals.getPending(requestId)))
     )
-      await approvals.settle(requestId);
+      await approvals.settle(requestId, 'signed');
     return {
       requestId,
       key: key.uri,
@@ -200,7 +200,7 @@ export function createSigningEngine(options: SigningEngineOptions): SigningEngin
 
     await record([decisionEvent(request, requestId, decision, now)]);
     if (decision.effect === 'deny') {
-      await approvals.settle(requestId);
+      await approvals.settle(requestId, 'denied');
       throw new SignetError(
         'POLICY_DENIED',
         `Refused by policy: ${decision.reasons.map((r) => r.message).join('; ')}`,
@@ -294,7 +294,7 @@ export function createSigningEngine(options: SigningEngineOptions): SigningEngin
       await approvals.addApproval(approval);
       const next = await evaluate(request, requestId, await keyOf(request.key), now);
       if (next.effect === 'pending') await approvals.putPending({ ...pending, decision: next });
-      else if (next.effect === 'deny') await approvals.settle(requestId);
+      else if (next.effect === 'deny') await approvals.settle(requestId, 'denied');
       for (const listener of listeners) listener(requestId, next);
       return next;
     },

@@ -45,9 +45,9 @@ export function createMemoryApprovalStore(): ApprovalStore {
     async listPending() {
       return [...pending.values()];
     },
-    async settle(id) {
+    async settle(id, outcome) {
       pending.delete(id);
-      approvals.delete(id);
+      if (outcome === 'signed') approvals.delete(id);
     },
     async addApproval(record) {
       approvals.set(record.fingerprint, [...(approvals.get(record.fingerprint) ?? []), record]);

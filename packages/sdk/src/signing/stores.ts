@@ -40,10 +40,11 @@ export interface ApprovalStore {
   getPending(id: string): Promise<PendingRequest | undefined>;
   listPending(): Promise<PendingRequest[]>;
   /**
-   * Closes a request once it is signed, denied or cancelled: it leaves the pending list and its
-   * approvals are consumed, so they never authorise the same request a second time.
+   * Closes a request: it leaves the pending list. Once `signed`, its approvals are consumed, so
+   * they never authorise the same request a second time; once `denied`, they are kept, so the
+   * denial refuses the same request again (until it expires) instead of it going pending anew.
    */
-  settle(id: string): Promise<void>;
+  settle(id: string, outcome: 'signed' | 'denied'): Promise<void>;
   addApproval(record: ApprovalRecord): Promise<void>;
   approvals(fingerprint: string): Promise<ApprovalRecord[]>;
 }

@@ -66,6 +66,19 @@ describe('an approval flow', () => {
     );
   });
 
+  it('remembers a denial: the same request asked again is refused, naming who denied it', async () => {
+    const { engine } = await createFixture();
+    const id = await pendingId(engine.sign(prod()));
+    await engine.approve({ requestId: id, approver: BOB, decision: 'deny', comment: 'not this build' });
+    await expect(engine.sign(prod())).rejects.toSatisfy(
+      (e) =>
+        isSignetError(e, 'POLICY_DENIED') &&
+        JSON.stringify(e.details.reasons).includes('bob@acme.com') &&
+        e.details.requestId === id,
+    );
+    expect(await engine.pending()).toEqual([]);
+  });
+
   it('lets approvals expire', async () => {
     let now = new Date('2026-11-25T10:00:00Z');
     const { engine } = await createFixture({ clock: () => now });

@@ -49,12 +49,12 @@ export function createDbApprovalStore(database: Database): ApprovalStore {
       const rows = await db.selectFrom('pending_requests').selectAll().orderBy('created_at').orderBy('id').execute();
       return rows.map(toPending);
     },
-    async settle(id) {
-      // One transaction: a request never leaves the list while its approvals survive to authorise
-      // it again, nor the other way round.
+    async settle(id, outcome) {
+      // One transaction: a signed request never leaves the list while its approvals survive to
+      // authorise it again, nor the other way round. A denied one keeps them: the denial stands.
       await db.transaction().execute(async (trx) => {
         await trx.deleteFrom('pending_requests').where('id', '=', id).execute();
-        await trx.deleteFrom('approvals').where('fingerprint', '=', id).execute();
+        if (outcome === 'signed') await trx.deleteFrom('approvals').where('fingerprint', '=', id).execute();
       });
     },
     async addApproval(record) {

@@ -54,11 +54,21 @@ export function approvalStoreContract(make: () => Promise<ApprovalStore>): void 
     await store.putPending(b);
     await store.addApproval(approval(a.request, 'carol', 1));
     await store.addApproval(approval(b.request, 'carol', 2));
-    await store.settle(a.id);
-    await store.settle('unknown'); // settling twice or an unknown id is harmless
+    await store.settle(a.id, 'signed');
+    await store.settle('unknown', 'signed'); // settling twice or an unknown id is harmless
     expect(await store.getPending(a.id)).toBeUndefined();
     expect(await store.approvals(a.id)).toStrictEqual([]);
     expect(await store.listPending()).toStrictEqual([b]);
     expect(await store.approvals(b.id)).toHaveLength(1);
+  });
+
+  it('settles a denied request: it leaves the list, and its approvals (the denial) stay', async () => {
+    const store = await make();
+    const a = pending('a', 0, 1);
+    await store.putPending(a);
+    await store.addApproval({ ...approval(a.request, 'carol', 1), decision: 'deny' });
+    await store.settle(a.id, 'denied');
+    expect(await store.getPending(a.id)).toBeUndefined();
+    expect((await store.approvals(a.id)).map((r) => r.decision)).toStrictEqual(['deny']);
   });
 }
