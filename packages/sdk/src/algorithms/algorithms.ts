@@ -110,8 +110,9 @@ export function listAlgorithms(): readonly SignatureAlgorithm[] {
 export function getAlgorithm(id: string): SignatureAlgorithm {
   const algorithm = BY_ID.get(id);
   if (!algorithm) {
-    throw new SignetError('UNSUPPORTED_ALGORITHM', `Unknown signature algorithm "${id}"`, {
-      details: { algorithm: id, supported: ALL.map((a) => a.id) },
+    const shown = describeInput(id);
+    throw new SignetError('UNSUPPORTED_ALGORITHM', `Unknown signature algorithm ${shown}`, {
+      details: { algorithm: shown, supported: ALL.map((a) => a.id) },
     });
   }
   return algorithm;
@@ -180,4 +181,11 @@ export function assertAlgorithmFitsKey(algorithm: SignatureAlgorithm, spec: KeyS
 /** RSA PKCS#1 v1.5 DigestInfo ‖ digest: what an RSA PKCS#1 signature actually encrypts. */
 export function digestInfo(hash: HashAlgorithm, digest: Uint8Array): Buffer {
   return Buffer.concat([Buffer.from(HASHES[hash].digestInfoPrefix, 'hex'), digest]);
+}
+
+/** Untrusted input, quoted for a message; never throws (an object without a prototype has no toString). */
+export function describeInput(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 100 ? `${value.slice(0, 100)}...` : value);
+  if (value === null || typeof value !== 'object') return typeof value === 'function' ? 'a function' : String(value);
+  return Array.isArray(value) ? 'an array' : 'an object';
 }

@@ -1,3 +1,4 @@
+import { describeInput } from '../algorithms/algorithms.js';
 import { SignetError } from '../errors/errors.js';
 
 const SCHEME = /^([a-z][a-z0-9+.-]*):/;
@@ -10,8 +11,8 @@ const SCHEME = /^([a-z][a-z0-9+.-]*):/;
 export function keyUriScheme(uri: string): string {
   const match = typeof uri === 'string' ? SCHEME.exec(uri) : null;
   if (!match) {
-    throw new SignetError('INVALID_KEY_URI', `"${String(uri)}" is not a key URI (expected e.g. soft://NAME)`, {
-      details: { uri },
+    throw new SignetError('INVALID_KEY_URI', `${describeInput(uri)} is not a key URI (expected e.g. soft://NAME)`, {
+      details: { uri: describeInput(uri) },
     });
   }
   return match[1]!;

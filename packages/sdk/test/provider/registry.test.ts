@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   createProviderRegistry,
   createSigner,
+  getAlgorithm,
   isSignetError,
   keyUriScheme,
   type KeyProvider,
@@ -71,6 +73,23 @@ describe('the provider registry', () => {
     expect(calls).toBe(0);
     await expect(createSigner(soft, 'soft://k', { algorithm: 'rsa-pkcs1-sha256' })).rejects.toSatisfy((e) =>
       isSignetError(e, 'ALGORITHM_KEY_MISMATCH'),
+    );
+  });
+});
+
+describe('untrusted input to the lookups', () => {
+  it('is always a typed error, never a TypeError, whatever the value (objects without a prototype too)', () => {
+    fc.assert(
+      fc.property(fc.anything({ withNullPrototype: true, withBigInt: true, withMap: true }), (value) => {
+        for (const lookup of [() => getAlgorithm(value as string), () => keyUriScheme(value as string)]) {
+          try {
+            lookup();
+          } catch (error) {
+            expect(isSignetError(error, 'UNSUPPORTED_ALGORITHM', 'INVALID_KEY_URI')).toBe(true);
+          }
+        }
+      }),
+      { numRuns: 500 },
     );
   });
 });
