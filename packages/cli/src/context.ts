@@ -173,7 +173,7 @@ export function createContext(io: RunIO, options: GlobalOptions): Context {
 function remoteClient(io: RunIO, options: GlobalOptions): RemoteClient | undefined {
   const url = options.server ?? io.env.SIGNET_SERVER;
   if (!url) return undefined;
-  if (!/^https?:\/\//.test(url))
+  if (!/^https?:\/\//.test(url) || !URL.canParse(url))
     throw new SignetError('INVALID_ARGUMENT', `--server must be an http(s) URL, not "${url}"`);
   const token = io.env.SIGNET_TOKEN;
   return createRemoteClient({ url, ...(token ? { token } : {}) });
