@@ -275,6 +275,10 @@ export function createSigningEngine(options: SigningEngineOptions): SigningEngin
           },
         );
       }
+      // The same verdict again changes nothing and is not recorded twice; a change of mind is.
+      const given = await approvals.approvals(requestId);
+      const mine = given.filter((a) => principalId(a.approver) === principalId(approver)).at(-1);
+      if (mine?.decision === verdict) return pending.decision;
       const now = clock();
       const approval = {
         fingerprint: requestId,

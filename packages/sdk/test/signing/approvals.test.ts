@@ -66,6 +66,16 @@ describe('an approval flow', () => {
     );
   });
 
+  it('takes the same approval twice as once: counted once, recorded once', async () => {
+    const { engine, audit } = await createFixture();
+    const id = await pendingId(engine.sign(prod()));
+    await engine.approve({ requestId: id, approver: BOB, decision: 'approve' });
+    const size = await audit.size();
+    const again = await engine.approve({ requestId: id, approver: BOB, decision: 'approve' });
+    expect(again).toMatchObject({ effect: 'pending', missing: [{ role: 'security', remaining: 1 }] });
+    expect(await audit.size()).toBe(size);
+  });
+
   it('remembers a denial: the same request asked again is refused, naming who denied it', async () => {
     const { engine } = await createFixture();
     const id = await pendingId(engine.sign(prod()));
