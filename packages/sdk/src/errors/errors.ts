@@ -70,8 +70,17 @@ export interface SignetErrorOptions {
  * catch (e) { if (isSignetError(e, 'DIGEST_LENGTH_MISMATCH')) ... }
  * ```
  */
+/**
+ * Marks every SignetError, whichever copy of the SDK made it: a provider package loaded as CommonJS
+ * beside an ESM application, or two SDK versions in one tree, each have their own class.
+ */
+const BRAND = Symbol.for('@signet/sdk/SignetError');
+
 export class SignetError extends Error {
   override readonly name = 'SignetError';
+  static {
+    Object.defineProperty(this.prototype, BRAND, { value: true });
+  }
   readonly code: SignetErrorCode;
   readonly details: Readonly<Record<string, unknown>>;
 
@@ -87,9 +96,13 @@ export class SignetError extends Error {
   }
 }
 
-/** Narrows `error` to a {@link SignetError}, optionally with one of the given codes. */
+/**
+ * Narrows `error` to a {@link SignetError}, optionally with one of the given codes. Also true of
+ * one made by another copy of the SDK (see `BRAND`), so errors keep their codes across packages.
+ */
 export function isSignetError(error: unknown, ...codes: SignetErrorCode[]): error is SignetError {
-  return error instanceof SignetError && (codes.length === 0 || codes.includes(error.code));
+  const branded = error instanceof SignetError || (error instanceof Error && BRAND in error);
+  return branded && (codes.length === 0 || codes.includes((error as SignetError).code));
 }
 
 /** Throws an AbortError-coded SignetError when `signal` is aborted. */

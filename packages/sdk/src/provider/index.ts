@@ -18,3 +18,5 @@ export { withRetries } from './retry.js';
 export type { RetryOptions } from './retry.js';
 export { withCertificateStore, createFileCertificateStore } from './certificate-store.js';
 export type { CertificateStore } from './certificate-store.js';
+export { loadProviderModules } from './load-modules.js';
+export type { LoadedProvider, ProviderEntry } from './load-modules.js';
