@@ -80,7 +80,15 @@ export async function createSignetServer(
     idempotency: createDbIdempotencyStore(database),
   };
   const engine = createSigningEngine({ ...engineOptions, audit });
-  const jobs = createDbJobQueue({ database, audit, engineOptions, workerId: `${hostname()}-${process.pid}` });
+  const jobs = createDbJobQueue({
+    database,
+    audit,
+    engineOptions,
+    workerId: `${hostname()}-${process.pid}`,
+    leaseMs: config.jobs.leaseSec * 1000,
+    concurrency: config.jobs.concurrency,
+    pollIntervalMs: config.jobs.pollIntervalMs,
+  });
 
   const apiTokens = createApiTokens(database);
   // The agent CA's certificate is kept on its key, so agents' certificates outlive a restart.

@@ -70,6 +70,20 @@ export const serverConfigSchema = z.strictObject({
   audit: z
     .strictObject({ origin: z.string().optional(), checkpointIntervalSec: z.number().int().min(1).default(60) })
     .default({ checkpointIntervalSec: 60 }),
+  /** The durable job queue of this process (asynchronous signing). */
+  jobs: z
+    .strictObject({
+      /**
+       * Seconds a worker's claim on a job lasts; a worker renews it every third of that while it
+       * signs, so only a dead worker's jobs are taken over, after at most this long.
+       */
+      leaseSec: z.number().int().min(1).max(3600).default(60),
+      /** Jobs this process runs at once. */
+      concurrency: z.number().int().min(1).max(256).default(4),
+      /** ms between polls for due jobs (a submission on this process starts at once). */
+      pollIntervalMs: z.number().int().min(10).max(60_000).default(1000),
+    })
+    .default({ leaseSec: 60, concurrency: 4, pollIntervalMs: 1000 }),
   /** Requests per second per principal. */
   rateLimit: z.number().int().min(1).default(200),
   /** Largest request body, bytes. */

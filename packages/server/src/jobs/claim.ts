@@ -46,3 +46,26 @@ export async function claimJobs(database: Database, owner: string, limit: number
       .execute();
   });
 }
+
+/**
+ * Renews `owner`'s claim on `job` until `now + leaseMs`, fenced like every completion: only while
+ * the job is still running under this owner and attempt. Resolves false when the claim is gone
+ * (taken over after the lease ran out, cancelled, or already settled).
+ */
+export async function extendLease(
+  database: Database,
+  job: Pick<JobRow, 'id' | 'attempts'>,
+  owner: string,
+  leaseMs: number,
+): Promise<boolean> {
+  const now = Date.now();
+  const extended = await database.db
+    .updateTable('jobs')
+    .set({ lease_until: now + leaseMs })
+    .where('id', '=', job.id)
+    .where('state', '=', 'running')
+    .where('lease_owner', '=', owner)
+    .where('attempts', '=', job.attempts)
+    .executeTakeFirst();
+  return Number(extended.numUpdatedRows) === 1;
+}

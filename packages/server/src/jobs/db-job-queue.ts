@@ -73,6 +73,25 @@ export function createDbJobQueue(options: DbJobQueueOptions): DbJobQueue {
     return found;
   }
 
+  /**
+   * The job an earlier submission with the same idempotency key made (a client that lost the
+   * answer, e.g. to a replica that died, submits again): the same job, whatever state it is in.
+   */
+  async function sameSubmission(job: { idempotency_key: string | null; request_id: string }): Promise<JobRow> {
+    const key = job.idempotency_key!;
+    const earlier = await database.db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('idempotency_key', '=', key)
+      .executeTakeFirstOrThrow();
+    if (earlier.request_id !== job.request_id) {
+      throw new SignetError('IDEMPOTENCY_CONFLICT', `Idempotency key "${key}" was used for a different request`, {
+        details: { idempotencyKey: key },
+      });
+    }
+    return earlier;
+  }
+
   return {
     async submit(request) {
       validateRequest(request);
@@ -83,11 +102,14 @@ export function createDbJobQueue(options: DbJobQueueOptions): DbJobQueue {
         state: 'queued' as const,
         request: encodeRequest(request),
         request_id: requestFingerprint(request),
+        idempotency_key: request.idempotencyKey ?? null,
       };
-      await database.db
+      const inserted = await database.db
         .insertInto('jobs')
         .values({ ...job, attempts: 0, run_after: now, created_at: now, updated_at: now })
-        .execute();
+        .onConflict((oc) => oc.column('idempotency_key').doNothing())
+        .executeTakeFirst();
+      if (Number(inserted.numInsertedOrUpdatedRows) === 0) return statusOf(await sameSubmission(job));
       workers.wake();
       return statusOf(await row(id));
     },

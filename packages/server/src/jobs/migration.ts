@@ -32,3 +32,18 @@ export function jobsMigration(dialect: Dialect): Migration {
     },
   };
 }
+
+/** Jobs remember the submitter's idempotency key, so a retried submission finds its job. */
+export function jobsIdempotencyMigration(): Migration {
+  return {
+    async up(db) {
+      await db.schema.alterTable('jobs').addColumn('idempotency_key', 'text').execute();
+      // Unique, and NULLs are distinct in both dialects: jobs without a key never collide.
+      await db.schema.createIndex('jobs_idempotency_key').on('jobs').column('idempotency_key').unique().execute();
+    },
+    async down(db) {
+      await db.schema.dropIndex('jobs_idempotency_key').execute();
+      await db.schema.alterTable('jobs').dropColumn('idempotency_key').execute();
+    },
+  };
+}

@@ -3,8 +3,10 @@ import type { Millis } from '../store/core/tables.js';
 
 /** Durable signing jobs: the queue, its leases, and each job's outcome. */
 export interface JobsTable {
-  /** Random UUID; the engine signs with idempotency key `job:<id>`. */
+  /** Random UUID. */
   id: string;
+  /** The submitter's idempotency key, unique: submitting again with it returns this job. */
+  idempotency_key: string | null;
   state: JobState;
   /** `SigningRequest` as JSON (`encodeRequest`: digests hex). */
   request: string;

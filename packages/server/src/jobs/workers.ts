@@ -4,6 +4,7 @@ import type { Database } from '../store/database.js';
 import { decodeRequest, encodeResult } from '../store/core/codec.js';
 import type { JobRow } from './claim.js';
 import { runAsJob, type JobContext } from './job-audit-sink.js';
+import { startLeaseHeartbeat } from './lease-heartbeat.js';
 
 interface WorkersOptions {
   database: Database;
@@ -57,7 +58,10 @@ export function createWorkers(options: WorkersOptions) {
 
   async function runJob(job: JobRow): Promise<void> {
     const context: JobContext = { id: job.id, owner: workerId, attempt: job.attempts, completed: false };
-    const request = { ...decodeRequest(job.request), idempotencyKey: `job:${job.id}` };
+    // No idempotency key for the engine: the claim fences the job's completion (job-audit-sink.ts),
+    // and a key per job would outlive a crashed attempt as an `in-progress` row that the next
+    // attempt waits on until it goes stale (minutes). The client's key was used at submission.
+    const request = { ...decodeRequest(job.request), idempotencyKey: undefined };
     // Only a change while this claim still holds is written: a late worker changes nothing.
     const settle = (patch: Record<string, unknown>) =>
       database.db
@@ -68,8 +72,11 @@ export function createWorkers(options: WorkersOptions) {
         .where('lease_owner', '=', workerId)
         .where('attempts', '=', job.attempts)
         .execute();
+    const heartbeat = startLeaseHeartbeat(database, job, workerId, leaseMs);
     try {
-      const result = await runAsJob(context, () => engine.sign(request));
+      const result = await runAsJob(context, () => engine.sign(request, { signal: heartbeat.signal })).finally(
+        heartbeat.stop,
+      );
       if (context.completed) {
         await database.db
           .updateTable('jobs')
@@ -77,7 +84,9 @@ export function createWorkers(options: WorkersOptions) {
           .where('id', '=', job.id)
           .execute();
       } else {
-        await settle({ state: 'done', result: encodeResult(result) }); // an idempotent replay of a finished signing
+        // Signed without completing through the sink (no signature record in this job's context):
+        // the engine never does that for an allowed request, but record the outcome, fenced, if so.
+        await settle({ state: 'done', result: encodeResult(result) });
       }
     } catch (error) {
       if (context.completed) return; // signed and audited; only the bookkeeping after it failed

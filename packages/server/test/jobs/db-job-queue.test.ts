@@ -2,6 +2,7 @@ import { SignetError, type KeyProvider } from '@signet/sdk';
 import { createMemoryApprovalStore, createSigningEngine } from '@signet/sdk/signing';
 import { onTestFinished, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/store/database.js';
+import { createDbIdempotencyStore } from '../../src/store/core/index.js';
 import { createDbAuditLog } from '../../src/store/audit/index.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { freshDatabase } from '../store/audit/fresh-database.js';
@@ -12,12 +13,25 @@ describe.each(DIALECTS)('durable jobs on %s', (dialect) => {
     const database = await freshDatabase(dialect);
     const soft = await keys();
     const hanging: KeyProvider = { ...soft, sign: () => new Promise<never>(() => undefined) };
-    const crashed = await queueOn(database, hanging, { workerId: 'crashed', concurrency: 10, leaseMs: 300 });
+    // The crashed worker has a connection of its own, closed at the crash: its lease heartbeats stop.
+    const connection = await openDatabase({ url: database.url });
+    // Idempotency in the database, as the server has it: a crashed attempt must not hold up the next.
+    const crashed = await queueOn(connection, hanging, {
+      workerId: 'crashed',
+      concurrency: 10,
+      leaseMs: 300,
+      engineOptions: { providers: hanging, policy, idempotency: createDbIdempotencyStore(connection) },
+    });
     crashed.start();
     const jobs = await Promise.all(Array.from({ length: 10 }, (_, n) => crashed.submit(request(n))));
     await new Promise((r) => setTimeout(r, 150));
     void crashed.stop(); // never resolves: its jobs hang, as in a kill -9; its timers stop
-    const survivor = await queueOn(database, soft, { workerId: 'survivor', leaseMs: 300 });
+    await connection.close();
+    const survivor = await queueOn(database, soft, {
+      workerId: 'survivor',
+      leaseMs: 300,
+      engineOptions: { providers: soft, policy, idempotency: createDbIdempotencyStore(database) },
+    });
     survivor.start();
     onTestFinished(() => survivor.stop());
     for (const job of jobs) await expect(survivor.result(job.id)).resolves.toMatchObject({ key: 'soft://dev' });

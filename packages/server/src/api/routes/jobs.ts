@@ -1,20 +1,20 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { isSignetError } from '@signet/sdk';
 import { jobView, resultView } from '../convert.js';
-import { JobView, problems, SignRequest, SignResult } from '../schemas.js';
+import { IdParam as Id, JobView, problems, SignRequest, SignResult } from '../schemas.js';
 import type { AppEnv, Services } from '../services.js';
 import { toSigningRequest } from './sign.js';
-
-const Id = z.object({ id: z.string().min(1).max(100) });
 
 const submit = createRoute({
   method: 'post',
   path: '/v1/jobs',
   summary: 'Submit a signing job (asynchronous; waits for approvals when the policy asks for them)',
+  description:
+    'With an `idempotencyKey`, submitting again (say after a lost answer, to another replica) returns the job the first submission made, whatever its state; the same key with another request is 409 IDEMPOTENCY_CONFLICT.',
   request: { body: { content: { 'application/json': { schema: SignRequest } }, required: true } },
   responses: {
     202: { description: 'Accepted', content: { 'application/json': { schema: JobView } } },
-    ...problems(400, 401, 404, 429),
+    ...problems(400, 401, 404, 409, 429),
   },
 });
 

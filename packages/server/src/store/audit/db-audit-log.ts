@@ -44,8 +44,11 @@ export async function createDbAuditLog(database: Database, options: DbAuditLogOp
     throw new SignetError('INVALID_ARGUMENT', 'The audit log origin must be one non-empty line');
   }
   const logTree = createLogTree(database);
+  // Checkpoints first, then the records: other replicas append and checkpoint meanwhile, and a
+  // checkpoint read after the records could cover records this read did not see yet.
+  const checkpoints = await storedCheckpoints(database);
   const tree = await logTree.sync();
-  for (const checkpoint of await storedCheckpoints(database)) {
+  for (const checkpoint of checkpoints) {
     if (checkpoint.treeSize > tree.size || toHex(tree.root(checkpoint.treeSize)) !== checkpoint.rootHash) {
       throw new SignetError('AUDIT_CORRUPT', `The records do not match the checkpoint of ${checkpoint.treeSize}`, {
         details: { index: Math.max(Math.min(checkpoint.treeSize, tree.size) - 1, 0) },

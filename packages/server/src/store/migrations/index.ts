@@ -3,7 +3,7 @@ import type { Dialect } from '../database.js';
 import { auditMigration } from '../audit/migration.js';
 import { authMigration } from '../../auth/migration.js';
 import { coreMigration } from '../core/migration.js';
-import { jobsMigration } from '../../jobs/migration.js';
+import { jobsIdempotencyMigration, jobsMigration } from '../../jobs/migration.js';
 
 /** A migration may differ by dialect (types, locking); names sort in the order they run. */
 export type MigrationFactory = (dialect: Dialect) => Migration;
@@ -14,4 +14,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, MigrationFactory]> = [
   ['002-audit', auditMigration],
   ['003-jobs', jobsMigration],
   ['004-auth', authMigration],
+  ['005-jobs-idempotency', jobsIdempotencyMigration],
 ];
