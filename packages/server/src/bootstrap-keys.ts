@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import { createSigner, isSignetError, SignetError } from '@signet/sdk';
 import { createSoftKeyProvider, type KeyStoreSecret, type SoftKeyProvider } from '@signet/sdk/soft';
@@ -32,13 +32,33 @@ async function secretFrom(env: Env, dataDir: string, logger: Logger): Promise<Ke
   const file = join(dataDir, 'master.key');
   const existing = await readFile(file, 'utf8').catch(() => undefined);
   if (existing) return { masterKey: decodeMasterKey(existing.trim()) };
-  await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  await writeFile(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
-  logger.warn(
-    { file },
-    'development master key created beside the key store; set SIGNET_PASSPHRASE_FILE or SIGNET_MASTER_KEY_FILE for real keys',
-  );
+  if (await createExclusively(file, randomBytes(32).toString('base64'))) {
+    logger.warn(
+      { file },
+      'development master key created beside the key store; set SIGNET_PASSPHRASE_FILE or SIGNET_MASTER_KEY_FILE for real keys',
+    );
+  }
   return { masterKey: decodeMasterKey((await readFile(file, 'utf8')).trim()) };
+}
+
+/**
+ * Writes `text` to `file` unless it exists, whole or not at all: written aside, then linked into
+ * place, so replicas starting together on a new data folder end up with one key, never a half one.
+ * Resolves false when another process made the file first.
+ */
+async function createExclusively(file: string, text: string): Promise<boolean> {
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  const aside = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  await writeFile(aside, text, { mode: 0o600, flag: 'wx' });
+  try {
+    await link(aside, file);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    await unlink(aside).catch(() => undefined);
+  }
 }
 
 function decodeMasterKey(text: string): Uint8Array {
@@ -55,8 +75,14 @@ export async function ensureKey(soft: SoftKeyProvider, name: string, logger: Log
     throw error;
   });
   if (!key) {
-    key = await soft.generateKey({ name, spec: 'ec-p256' });
-    logger.info({ key: uri }, 'key created');
+    // Another replica starting at the same moment may create it first: then use theirs.
+    key = await soft.generateKey({ name, spec: 'ec-p256' }).then(
+      (created) => (logger.info({ key: uri }, 'key created'), created),
+      (error: unknown) => {
+        if (isSignetError(error, 'KEY_EXISTS')) return soft.getKey(uri);
+        throw error;
+      },
+    );
   }
   if (subject && key.certificates.length === 0) {
     const certificate = await issueSelfSignedCertificate(await createSigner(soft, uri), {
