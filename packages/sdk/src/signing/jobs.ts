@@ -1,5 +1,6 @@
 import { isSignetError, SignetError } from '../errors/errors.js';
 import { randomUUID } from 'node:crypto';
+import { principalId } from '../policy/decision.js';
 import type { CallOptions } from '../provider/provider.js';
 import type { SigningEngine } from './engine.js';
 import type { SigningRequest } from './request.js';
@@ -11,6 +12,8 @@ export type JobState = 'queued' | 'awaiting-approval' | 'running' | 'done' | 'fa
 export interface JobStatus {
   readonly id: string;
   readonly state: JobState;
+  /** Who submitted it (`principalId`): only they, and admins, may see or cancel it. */
+  readonly requester: string;
   /** The request's fingerprint: the id approvers act on. */
   readonly requestId?: string;
   readonly createdAt: Date;
@@ -105,7 +108,13 @@ export function createMemoryJobQueue(engine: SigningEngine, options: { concurren
       const done = new Promise<void>((resolve) => (finish = resolve));
       const now = new Date();
       const job: Job = {
-        status: { id: randomUUID(), state: 'queued', createdAt: now, updatedAt: now },
+        status: {
+          id: randomUUID(),
+          state: 'queued',
+          requester: principalId(request.principal),
+          createdAt: now,
+          updatedAt: now,
+        },
         request,
         done,
         finish,

@@ -12,8 +12,13 @@ import type { AppEnv, Services } from './services.js';
  */
 export async function requireAdmin(c: Context<AppEnv>, services: Services): Promise<Principal> {
   const principal = c.get('principal');
-  if (principal.roles?.includes('admin')) return principal;
-  const current = await services.policies.current();
-  if (current && resolveRoles(current.policy, principal, '').includes('admin')) return principal;
+  if (await isAdmin(principal, services)) return principal;
   throw new SignetError('PERMISSION_DENIED', 'This needs the admin role');
+}
+
+/** Whether `principal` holds the `admin` role, from its authenticator or the policy in force. */
+export async function isAdmin(principal: Principal, services: Pick<Services, 'policies'>): Promise<boolean> {
+  if (principal.roles?.includes('admin')) return true;
+  const current = await services.policies.current();
+  return Boolean(current && resolveRoles(current.policy, principal, '').includes('admin'));
 }

@@ -36,6 +36,7 @@ export function jobView(job: JobStatus) {
   return {
     id: job.id,
     state: job.state,
+    requester: job.requester,
     ...(job.requestId ? { requestId: job.requestId } : {}),
     createdAt: job.createdAt.toISOString(),
     updatedAt: job.updatedAt.toISOString(),

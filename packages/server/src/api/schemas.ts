@@ -75,6 +75,7 @@ export const JobView = z
   .object({
     id: z.string(),
     state: z.enum(['queued', 'awaiting-approval', 'running', 'done', 'failed', 'cancelled']),
+    requester: z.string().openapi({ description: 'Who submitted the job; only they and admins see or cancel it.' }),
     requestId: z.string().optional(),
     createdAt: z.string(),
     updatedAt: z.string(),

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SignetError } from '@signet/sdk';
+import { principalId } from '@signet/sdk/policy';
 import {
   createSigningEngine,
   requestFingerprint,
@@ -10,7 +11,7 @@ import {
 } from '@signet/sdk/signing';
 import type { Database } from '../store/database.js';
 import type { DbAuditLog } from '../store/audit/db-audit-log-types.js';
-import { decodeResult, encodeRequest, fromMillis } from '../store/core/codec.js';
+import { decodeRequest, decodeResult, encodeRequest, fromMillis } from '../store/core/codec.js';
 import { claimJobs, type JobRow } from './claim.js';
 import { createJobAuditSink } from './job-audit-sink.js';
 import { createWorkers } from './workers.js';
@@ -151,6 +152,7 @@ export function statusOf(job: JobRow): JobStatus {
   return {
     id: job.id,
     state: job.state,
+    requester: principalId(decodeRequest(job.request).principal),
     requestId: job.request_id,
     createdAt: fromMillis(job.created_at),
     updatedAt: fromMillis(job.updated_at),

@@ -4,7 +4,7 @@ import { verifyDigestSignature } from '@signet/sdk/formats/raw';
 import { fromPem } from '@signet/sdk/x509';
 import { createApp } from '../../src/api/app.js';
 import type { Services } from '../../src/api/services.js';
-import { memoryServices, POLICY } from '../helpers/services.js';
+import { IDP, memoryServices, POLICY } from '../helpers/services.js';
 
 type App = ReturnType<typeof createApp>;
 const digest = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -164,6 +164,31 @@ describe('the HTTP API', () => {
       const result = await call(app, 'GET', `/v1/jobs/${id}/result?wait=5`, { token: 'token-alice' });
       expect(result.status).toBe(200);
       expect((await call(app, 'GET', '/v1/jobs/nope', { token: 'token-alice' })).status).toBe(404);
+    });
+
+    it("are their requester's: others are told they do not exist and cannot cancel them; admins see them", async () => {
+      const submitted = await call(app, 'POST', '/v1/jobs', {
+        token: 'token-alice',
+        body: { key: 'soft://prod', items: [{ digest: digest('owned job') }] },
+      });
+      const job = (await submitted.json()) as { id: string; requester: string };
+      expect(job.requester).toBe(`${IDP}|alice`);
+      for (const [method, path] of [
+        ['GET', `/v1/jobs/${job.id}`],
+        ['GET', `/v1/jobs/${job.id}/result`],
+        ['POST', `/v1/jobs/${job.id}/cancel`],
+      ] as const) {
+        const answer = await call(app, method, path, { token: 'token-bob' });
+        expect(answer.status, `${method} ${path}`).toBe(404);
+      }
+      let state = 'running';
+      for (let tries = 0; state === 'running' && tries < 100; tries++) {
+        const seen = await call(app, 'GET', `/v1/jobs/${job.id}`, { token: 'token-admin' });
+        state = ((await seen.json()) as { state: string }).state;
+        if (state === 'running') await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(state).toBe('awaiting-approval');
+      expect((await call(app, 'POST', `/v1/jobs/${job.id}/cancel`, { token: 'token-alice' })).status).toBe(200);
     });
   });
 

@@ -1,5 +1,9 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { isSignetError } from '@signet/sdk';
+import { isSignetError, SignetError } from '@signet/sdk';
+import { principalId } from '@signet/sdk/policy';
+import type { JobStatus } from '@signet/sdk/signing';
+import type { Context } from 'hono';
+import { isAdmin } from '../admin.js';
 import { jobView, resultView } from '../convert.js';
 import { IdParam as Id, JobView, problems, SignRequest, SignResult } from '../schemas.js';
 import type { AppEnv, Services } from '../services.js';
@@ -57,9 +61,21 @@ export function jobRoutes(app: OpenAPIHono<AppEnv>, services: Services): void {
     const request = await toSigningRequest(services, c.get('principal'), c.req.valid('json'));
     return c.json(jobView(await services.jobs.submit(request)), 202);
   });
-  app.openapi(status, async (c) => c.json(jobView(await services.jobs.status(c.req.valid('param').id)), 200));
+  /**
+   * A job is its requester's (and admins'): anyone else is told it does not exist, so job ids
+   * reveal nothing about other people's signing.
+   */
+  async function ownJob(c: Context<AppEnv>, id: string): Promise<JobStatus> {
+    const job = await services.jobs.status(id);
+    const caller = c.get('principal');
+    if (job.requester === principalId(caller) || (await isAdmin(caller, services))) return job;
+    throw new SignetError('NOT_FOUND', `No job ${id}`, { details: { job: id } });
+  }
+
+  app.openapi(status, async (c) => c.json(jobView(await ownJob(c, c.req.valid('param').id)), 200));
   app.openapi(result, async (c) => {
     const { id } = c.req.valid('param');
+    await ownJob(c, id);
     const { wait } = c.req.valid('query');
     const timeout = AbortSignal.any([AbortSignal.timeout(Math.max(wait * 1000, 1)), c.req.raw.signal]);
     try {
@@ -69,5 +85,9 @@ export function jobRoutes(app: OpenAPIHono<AppEnv>, services: Services): void {
       throw error;
     }
   });
-  app.openapi(cancel, async (c) => c.json(jobView(await services.jobs.cancel(c.req.valid('param').id)), 200));
+  app.openapi(cancel, async (c) => {
+    const { id } = c.req.valid('param');
+    await ownJob(c, id);
+    return c.json(jobView(await services.jobs.cancel(id)), 200);
+  });
 }
