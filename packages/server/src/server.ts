@@ -13,6 +13,7 @@ import { createMetrics } from './api/metrics.js';
 import type { Services } from './api/services.js';
 import { authenticate, createAgentCa, createAgents, createApiTokens, createJwtAuthenticator } from './auth/index.js';
 import { ensureKey, openServerKeyStore } from './bootstrap-keys.js';
+import { registerConfiguredProviders } from './configured-providers.js';
 import type { Env } from './config/load.js';
 import type { ServerConfig } from './config/schema.js';
 import { initialPolicy } from './initial-policy.js';
@@ -61,6 +62,14 @@ export async function createSignetServer(
     ...(config.database.poolSize ? { poolSize: config.database.poolSize } : {}),
     ...(config.database.schema ? { schema: config.database.schema } : {}),
   });
+  try {
+    await registerConfiguredProviders(providers, config.providers, { env, database, logger });
+  } catch (error) {
+    // A start that fails leaves nothing open: sessions on a token, database connections.
+    await providers.close().catch(() => undefined);
+    await database.close().catch(() => undefined);
+    throw error;
+  }
   const policies = createPolicyRepository(database);
   if (!(await policies.current())) {
     const internal = [config.keys.auditKey, config.keys.agentCaKey].map((name) => `soft://${name}`);

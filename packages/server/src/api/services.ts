@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import type { ProviderRegistry } from '@signet/sdk';
-import type { AuditRecord, SignedCheckpoint } from '@signet/sdk/audit';
+import type { AuditEventInput, AuditRecord, SignedCheckpoint } from '@signet/sdk/audit';
 import type { Principal, SigningEngine, SigningJobs } from '@signet/sdk/signing';
 import type { Agents, ApiTokens } from '../auth/index.js';
 import type { PolicyRepository } from '../store/core/index.js';
@@ -9,8 +9,10 @@ import type { Metrics } from './metrics.js';
 
 export type { PolicyRepository, StoredPolicy } from '../store/core/index.js';
 
-/** What the API reads of the audit log (the database-ordered log of the server). */
+/** The audit log as the API uses it (the database-ordered log of the server). */
 export interface AuditReader {
+  /** Records administrative events (policy, keys, tokens, agents); resolves once durable. */
+  append(events: readonly AuditEventInput[]): Promise<unknown>;
   size(): number | Promise<number>;
   read(from: number, to: number): Promise<AuditRecord[]>;
   root(size?: number): Uint8Array | Promise<Uint8Array>;

@@ -61,6 +61,19 @@ export const serverConfigSchema = z.strictObject({
       agentCaKey: z.string().default('agent-ca'),
     })
     .default({ signingKey: 'signing', auditKey: 'audit', agentCaKey: 'agent-ca' }),
+  /**
+   * Key providers beyond the built-in software store, by package (or module file): each exports
+   * `signetProvider`, e.g. `{ use: '@signet/provider-pkcs11', options: { module: ..., token: ci } }`.
+   * Secrets (PINs, credentials) come from the environment, never from here.
+   */
+  providers: z
+    .array(
+      z.strictObject({
+        use: z.string().min(1),
+        options: z.record(z.string(), z.unknown()).optional(),
+      }),
+    )
+    .default([]),
   auth: z
     .strictObject({
       issuers: z.array(issuer).default([]),

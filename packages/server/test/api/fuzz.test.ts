@@ -22,7 +22,7 @@ type App = ReturnType<typeof createApp>;
 /** Random requests per world: a few seconds on SQLite, about 10 s on PostgreSQL on this machine. */
 const RUNS = 800;
 type ParamKind = 'key' | 'job' | 'request' | 'token' | 'agent';
-type BodyKind = 'sign' | 'approval' | 'policy' | 'token' | 'enrollment' | 'enroll';
+type BodyKind = 'sign' | 'approval' | 'policy' | 'token' | 'enrollment' | 'enroll' | 'certificates';
 
 interface Route {
   readonly method: string;
@@ -40,6 +40,7 @@ const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/openapi.json' },
   { method: 'GET', path: '/v1/keys' },
   { method: 'GET', path: '/v1/keys/:key' },
+  { method: 'PUT', path: '/v1/keys/:key/certificates', body: 'certificates', weight: 2 },
   { method: 'POST', path: '/v1/sign', body: 'sign', weight: 5 },
   { method: 'POST', path: '/v1/jobs', body: 'sign', weight: 3 },
   { method: 'GET', path: '/v1/jobs/:id' },
@@ -271,6 +272,24 @@ const enrollBody = fc.record(
   },
   { requiredKeys: [] },
 );
+/** A PEM chain: junk, or PEM-shaped blocks of random bytes (never a certificate of the key). */
+const certificatesBody = fc.record(
+  {
+    certificates: fc.oneof(
+      fc.string(),
+      fc
+        .array(fc.uint8Array({ maxLength: 600 }), { maxLength: 3 })
+        .map((blocks) =>
+          blocks
+            .map(
+              (b) => `-----BEGIN CERTIFICATE-----\n${Buffer.from(b).toString('base64')}\n-----END CERTIFICATE-----\n`,
+            )
+            .join(''),
+        ),
+    ),
+  },
+  { requiredKeys: [] },
+);
 const BODIES: Record<BodyKind, fc.Arbitrary<unknown>> = {
   sign: signBody,
   approval: approvalBody,
@@ -278,6 +297,7 @@ const BODIES: Record<BodyKind, fc.Arbitrary<unknown>> = {
   token: tokenBody,
   enrollment: enrollmentBody,
   enroll: enrollBody,
+  certificates: certificatesBody,
 };
 const anyBody = fc.oneof(
   ...Object.values(BODIES),

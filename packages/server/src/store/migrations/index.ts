@@ -4,6 +4,7 @@ import { auditMigration } from '../audit/migration.js';
 import { authMigration } from '../../auth/migration.js';
 import { coreMigration } from '../core/migration.js';
 import { jobsIdempotencyMigration, jobsMigration } from '../../jobs/migration.js';
+import { keysMigration } from '../keys/migration.js';
 
 /** A migration may differ by dialect (types, locking); names sort in the order they run. */
 export type MigrationFactory = (dialect: Dialect) => Migration;
@@ -15,4 +16,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, MigrationFactory]> = [
   ['003-jobs', jobsMigration],
   ['004-auth', authMigration],
   ['005-jobs-idempotency', jobsIdempotencyMigration],
+  ['006-key-certificates', keysMigration],
 ];

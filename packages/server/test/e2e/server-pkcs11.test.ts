@@ -1,0 +1,157 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isSignetError } from '@signet/sdk';
+import { signCms } from '@signet/sdk/formats/cms';
+import { createRemoteClient, createRemoteSigner } from '@signet/sdk/remote';
+import { createCertificateRequest, issueSelfSignedCertificate, toPem } from '@signet/sdk/x509';
+import { serverConfigSchema } from '../../src/config/schema.js';
+import { createSignetServer, type SignetServer } from '../../src/server.js';
+import { DIALECTS, freshPostgresSchema, POSTGRES_URL } from '../helpers/databases.js';
+
+const run = promisify(execFile);
+const MODULE = process.env.SIGNET_TEST_PKCS11_MODULE ?? '/usr/lib/softhsm/libsofthsm2.so';
+const PIN = '1234';
+const dialect = DIALECTS[0]!;
+
+/**
+ * The server configured with `@signet/provider-pkcs11` (loaded by package name, as a deployment's
+ * config names it) on a SoftHSM2 token: keys made on the token by an operator sign through HTTP,
+ * and what comes back verifies with openssl.
+ */
+describe(`a server whose keys are on a PKCS#11 token (SoftHSM2, ${dialect})`, () => {
+  let dir: string;
+  let server: SignetServer;
+  let url: string;
+  let admin: string;
+  let wrongPin: unknown;
+  const quiet = { logger: pino({ level: 'silent' }) };
+  const configFor = async (data: string) =>
+    serverConfigSchema.parse({
+      dataDir: join(dir, data),
+      listen: { host: '127.0.0.1', port: 0 },
+      logLevel: 'silent',
+      providers: [{ use: '@signet/provider-pkcs11', options: { module: MODULE, token: 'release', pinEnv: 'HSM_PIN' } }],
+      ...(dialect === 'postgres' ? { database: { url: POSTGRES_URL, schema: await freshPostgresSchema() } } : {}),
+    });
+
+  const pkcs11Tool = (...args: string[]) =>
+    run('pkcs11-tool', ['--module', MODULE, '--token-label', 'release', '--login', '--pin', PIN, ...args]);
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'signet-server-pkcs11-'));
+    await writeFile(join(dir, 'softhsm2.conf'), `directories.tokendir = ${dir}\nobjectstore.backend = file\n`);
+    process.env.SOFTHSM2_CONF = join(dir, 'softhsm2.conf'); // read by the module when it initialises
+    await run('softhsm2-util', ['--init-token', '--free', '--label', 'release', '--so-pin', '87654321', '--pin', PIN]);
+    await pkcs11Tool('--keypairgen', '--key-type', 'EC:prime256v1', '--id', '01', '--label', 'hsm-release');
+    await pkcs11Tool('--keypairgen', '--key-type', 'rsa:2048', '--id', '02', '--label', 'hsm-legacy');
+
+    // First with a wrong PIN: PKCS#11 logins are per process, so this must come before a good one.
+    wrongPin = await createSignetServer(await configFor('data-wrong-pin'), { HSM_PIN: '0000' }, quiet).catch(
+      (e: unknown) => e,
+    );
+    const config = await configFor('data');
+    server = await createSignetServer(config, { HSM_PIN: PIN }, quiet);
+    url = await server.listen();
+    admin = server.bootstrapToken!;
+  }, 60_000);
+  afterAll(async () => {
+    await server?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('lists the token’s keys beside the software ones', async () => {
+    const uris = (await createRemoteClient({ url, token: admin }).listKeys()).map((k) => k.uri);
+    expect(uris).toEqual(
+      expect.arrayContaining([
+        'soft://signing',
+        'pkcs11:token=release;object=hsm-release',
+        'pkcs11:token=release;object=hsm-legacy',
+      ]),
+    );
+  });
+
+  it('signs a CMS signature through HTTP with the HSM key, which openssl cms -verify accepts', async () => {
+    const client = createRemoteClient({ url, token: admin });
+    const uri = 'pkcs11:token=release;object=hsm-release';
+    // The key needs a certificate: a self-signed one, made through the server and attached to the token.
+    const certificate = await selfSignedThroughServer(client, uri);
+    const attach = await fetch(`${url}/v1/keys/${encodeURIComponent(uri)}/certificates`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ certificates: toPem('CERTIFICATE', certificate) }),
+    });
+    expect(attach.status, await attach.clone().text()).toBe(200);
+
+    const file = join(dir, 'app.tgz');
+    await writeFile(file, 'a release built elsewhere\n');
+    const digest = createHash('sha256').update('a release built elsewhere\n').digest();
+    const signer = await createRemoteSigner(client, uri, { metadata: { format: 'cms' } });
+    expect(signer.key.certificates).toHaveLength(1);
+    await writeFile(`${file}.p7s`, await signCms(signer, { digest }));
+    await writeFile(join(dir, 'hsm.pem'), toPem('CERTIFICATE', certificate));
+    const { stderr } = await run('openssl', [
+      'cms',
+      '-verify',
+      '-binary',
+      '-inform',
+      'DER',
+      '-in',
+      `${file}.p7s`,
+      '-content',
+      file,
+      '-CAfile',
+      join(dir, 'hsm.pem'),
+      '-purpose',
+      'any',
+      '-out',
+      '/dev/null',
+    ]);
+    expect(stderr).toContain('Verification successful');
+  });
+
+  it('makes a CSR with the RSA key on the token through HTTP, which openssl req -verify accepts', async () => {
+    const client = createRemoteClient({ url, token: admin });
+    const signer = await createRemoteSigner(client, 'pkcs11:token=release;object=hsm-legacy', {
+      algorithm: 'rsa-pss-sha256',
+      metadata: { format: 'csr' },
+    });
+    await writeFile(
+      join(dir, 'legacy.csr'),
+      toPem('CERTIFICATE REQUEST', await createCertificateRequest(signer, { subject: { commonName: 'HSM legacy' } })),
+    );
+    const { stdout, stderr } = await run('openssl', ['req', '-in', join(dir, 'legacy.csr'), '-verify', '-noout']);
+    expect(stdout + stderr).toContain('self-signature verify OK');
+  });
+
+  it('refuses a certificate for another key, and changes nothing', async () => {
+    const client = createRemoteClient({ url, token: admin });
+    const other = await selfSignedThroughServer(client, 'pkcs11:token=release;object=hsm-release');
+    const answer = await fetch(
+      `${url}/v1/keys/${encodeURIComponent('pkcs11:token=release;object=hsm-legacy')}/certificates`,
+      {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ certificates: toPem('CERTIFICATE', other) }),
+      },
+    );
+    expect(answer.status).toBe(400);
+    expect(((await answer.json()) as { code: string }).code).toBe('CERTIFICATE_KEY_MISMATCH');
+    expect((await client.getKey('pkcs11:token=release;object=hsm-legacy')).certificates).toEqual([]);
+  });
+
+  it('stops at start with one clear error when the PIN is wrong, leaving nothing open', () => {
+    expect(isSignetError(wrongPin, 'PERMISSION_DENIED'), String(wrongPin)).toBe(true);
+  });
+});
+
+/** A self-signed certificate for a server-held key, signed through the server's engine (format x509). */
+async function selfSignedThroughServer(client: ReturnType<typeof createRemoteClient>, uri: string) {
+  const signer = await createRemoteSigner(client, uri, { metadata: { format: 'x509' } });
+  return issueSelfSignedCertificate(signer, { subject: { commonName: `Signet test ${uri}` } });
+}
