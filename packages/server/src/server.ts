@@ -71,16 +71,21 @@ export async function createSignetServer(
     throw error;
   }
   const policies = createPolicyRepository(database);
-  if (!(await policies.current())) {
-    const internal = [config.keys.auditKey, config.keys.agentCaKey].map((name) => `soft://${name}`);
-    await policies.put({ text: initialPolicy(internal), source: 'initial policy', actor: 'signet-server' });
-  }
-  const currentPolicy = cachedPolicy(policies);
-
   const audit = await createDbAuditLog(database, {
     origin: config.audit.origin ?? `${hostname()}/signet`,
     checkpointSigner: await createSigner(providers, `soft://${config.keys.auditKey}`),
   });
+  if (!(await policies.current())) {
+    const internal = [config.keys.auditKey, config.keys.agentCaKey].map((name) => `soft://${name}`);
+    const stored = await policies.put({
+      text: initialPolicy(internal),
+      source: 'initial policy',
+      actor: 'signet-server',
+    });
+    const data = { action: 'initial', version: stored.version, revision: stored.revision, sha256: stored.sha256 };
+    await audit.append([{ type: 'policy', actor: 'signet|server', data }]);
+  }
+  const currentPolicy = cachedPolicy(policies);
   const engineOptions = {
     providers,
     policy: currentPolicy,

@@ -86,7 +86,7 @@ export function createApp(services: Services): OpenAPIHono<AppEnv> {
         }),
     }),
   );
-  if (services.agents) enrollRoute(app, { agents: services.agents });
+  if (services.agents) enrollRoute(app, { audit: services.audit, agents: services.agents });
   app.use('/v1/*', services.authenticate);
   app.use('/v1/*', rateLimit(services.rateLimit ?? 200));
   keyRoutes(app, services);

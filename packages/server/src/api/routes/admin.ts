@@ -3,6 +3,7 @@ import { SignetError } from '@signet/sdk';
 import { principalId } from '@signet/sdk/policy';
 import { peerCertificate, type Agents, type AgentCertificate, type ApiTokens } from '../../auth/index.js';
 import { requireAdmin } from '../admin.js';
+import { recordAdminEvent } from '../admin-audit.js';
 import { IdParam as Id, problems } from '../schemas.js';
 import type { AppEnv, Services } from '../services.js';
 
@@ -151,6 +152,14 @@ export function adminRoutes(
       createdBy: principalId(admin),
       ...(body.expiresAt ? { expiresAt: new Date(body.expiresAt) } : {}),
     });
+    // The id exists only once created: recorded right after, and revoked again if it cannot be.
+    const data = { action: 'token-create', id: created.id, name: body.name, roles: body.roles };
+    await recordAdminEvent(services, admin, 'admin', { ...data, expiresAt: body.expiresAt ?? null }).catch(
+      async (error: unknown) => {
+        await services.tokens.revoke(created.id).catch(() => undefined);
+        throw error;
+      },
+    );
     return c.json(created, 201);
   });
   app.openapi(listTokens, async (c) => {
@@ -158,8 +167,10 @@ export function adminRoutes(
     return c.json({ tokens: await services.tokens.list() }, 200);
   });
   app.openapi(revokeToken, async (c) => {
-    await requireAdmin(c, services);
-    await services.tokens.revoke(c.req.valid('param').id);
+    const admin = await requireAdmin(c, services);
+    const { id } = c.req.valid('param');
+    await services.tokens.revoke(id);
+    await recordAdminEvent(services, admin, 'admin', { action: 'token-revoke', id });
     return c.body(null, 204);
   });
   app.openapi(enrollmentToken, async (c) => {
@@ -167,6 +178,11 @@ export function adminRoutes(
     const { name, expiresInSeconds } = c.req.valid('json');
     const expiresAt = new Date(Date.now() + expiresInSeconds * 1000);
     const token = await services.agents.createEnrollmentToken({ name, createdBy: principalId(admin), expiresAt });
+    await recordAdminEvent(services, admin, 'admin', {
+      action: 'agent-enrollment-token',
+      name,
+      expiresAt: expiresAt.toISOString(),
+    });
     return c.json({ token, expiresAt: expiresAt.toISOString() }, 201);
   });
   app.openapi(listAgents, async (c) => {
@@ -174,8 +190,10 @@ export function adminRoutes(
     return c.json({ agents: await services.agents.list() }, 200);
   });
   app.openapi(revokeAgent, async (c) => {
-    await requireAdmin(c, services);
-    await services.agents.revoke(c.req.valid('param').id);
+    const admin = await requireAdmin(c, services);
+    const { id } = c.req.valid('param');
+    await services.agents.revoke(id);
+    await recordAdminEvent(services, admin, 'admin', { action: 'agent-revoke', id });
     return c.body(null, 204);
   });
   app.openapi(renew, async (c) => {
@@ -186,7 +204,9 @@ export function adminRoutes(
       throw new SignetError('PERMISSION_DENIED', 'Only an agent renews its certificate, over mutual TLS', {
         details: { reason: 'not-an-agent' },
       });
-    return c.json(issuedView(await services.agents.renew(principal.subject, current)), 201);
+    const renewed = await services.agents.renew(principal.subject, current);
+    await recordAdminEvent(services, principal, 'admin', { action: 'agent-renew', id: renewed.agentId });
+    return c.json(issuedView(renewed), 201);
   });
 }
 
@@ -198,9 +218,12 @@ const issuedView = (issued: AgentCertificate) => ({
 });
 
 /** Enrollment: the one-time token is the credential, so this route is mounted before authentication. */
-export function enrollRoute(app: OpenAPIHono<AppEnv>, services: { agents: Agents }): void {
+export function enrollRoute(app: OpenAPIHono<AppEnv>, services: Pick<Services, 'audit'> & { agents: Agents }): void {
   app.openapi(enroll, async (c) => {
     const { token, csr } = c.req.valid('json');
-    return c.json(issuedView(await services.agents.enroll({ token, csrPem: csr })), 201);
+    const enrolled = await services.agents.enroll({ token, csrPem: csr });
+    const agent = { kind: 'agent', subject: enrolled.agentId, issuer: 'signet', authMethod: 'mtls' } as const;
+    await recordAdminEvent(services, agent, 'admin', { action: 'agent-enroll', id: enrolled.agentId });
+    return c.json(issuedView(enrolled), 201);
   });
 }

@@ -1,9 +1,9 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { createHash } from 'node:crypto';
 import { SignetError } from '@signet/sdk';
-import { principalId } from '@signet/sdk/policy';
 import { assertCertificateHoldsKey, certificatesFrom } from '@signet/sdk/x509';
 import { requireAdmin } from '../admin.js';
+import { recordAdminEvent } from '../admin-audit.js';
 import { keyView } from '../convert.js';
 import { KeyView, problems } from '../schemas.js';
 import type { AppEnv, Services } from '../services.js';
@@ -78,17 +78,11 @@ export function keyRoutes(app: OpenAPIHono<AppEnv>, services: Services): void {
       throw new SignetError('INVALID_ARGUMENT', `${provider.scheme}: keys cannot be given certificates here`);
     // Checked, then recorded, then made: no change to a key without its audit record first.
     assertCertificateHoldsKey(certificates, (await provider.getKey(uri)).publicKey);
-    await services.audit.append([
-      {
-        type: 'key',
-        actor: principalId(admin),
-        data: {
-          action: 'certificate',
-          key: uri,
-          certificates: certificates.map((der) => createHash('sha256').update(der).digest('hex')),
-        },
-      },
-    ]);
+    await recordAdminEvent(services, admin, 'key', {
+      action: 'certificate',
+      key: uri,
+      certificates: certificates.map((der) => createHash('sha256').update(der).digest('hex')),
+    });
     return c.json(keyView(await provider.setCertificates({ key: uri, certificates })), 200);
   });
 }

@@ -1,9 +1,11 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { SignetError } from '@signet/sdk';
-import { principalId } from '@signet/sdk/policy';
+import { createHash } from 'node:crypto';
+import { parsePolicy, principalId } from '@signet/sdk/policy';
 import { PolicyInput, problems } from '../schemas.js';
 import type { AppEnv, Services } from '../services.js';
 import { requireAdmin } from '../admin.js';
+import { recordAdminEvent } from '../admin-audit.js';
 
 const PolicyView = z
   .object({
@@ -54,11 +56,12 @@ export function policyRoutes(app: OpenAPIHono<AppEnv>, services: Services): void
   });
   app.openapi(put, async (c) => {
     const principal = await requireAdmin(c, services);
-    const stored = await services.policies.put({
-      text: c.req.valid('json').text,
-      source: 'PUT /v1/policy',
-      actor: principalId(principal),
-    });
+    const { text } = c.req.valid('json');
+    // Validated, then recorded, then stored: a policy never comes into force unrecorded.
+    const parsed = parsePolicy(text, { source: 'PUT /v1/policy' });
+    const sha256 = createHash('sha256').update(text, 'utf8').digest('hex');
+    await recordAdminEvent(services, principal, 'policy', { action: 'put', revision: parsed.revision, sha256 });
+    const stored = await services.policies.put({ text, source: 'PUT /v1/policy', actor: principalId(principal) });
     return c.json(view(stored), 200);
   });
 }
