@@ -7,6 +7,9 @@ export const TOOLS = {
   openssl: 'openssl',
   'softhsm2-util': 'softhsm2', // PKCS#11 provider tests
   'pkcs11-tool': 'opensc', // keys made on the token from outside the provider
+  jarsigner: 'openjdk-17-jdk-headless', // JAR signatures (jar, jarsigner)
+  gpg: 'gnupg', // OpenPGP signatures
+  sq: 'sq', // OpenPGP signatures, a second verifier
 };
 
 export function missingTools(tools = TOOLS) {
