@@ -6,7 +6,7 @@ import type { Decision } from '../policy/decision.js';
 import type { JobStatus } from '../signing/jobs.js';
 import type { SigningRequest } from '../signing/request.js';
 import type { SigningResult } from '../signing/result.js';
-import { fromPem } from '../x509/pem.js';
+import { fromPem, toPem } from '../x509/pem.js';
 import { errorFromResponse } from './problem.js';
 
 export interface RemoteClientOptions {
@@ -46,6 +46,8 @@ interface WireJob extends Omit<JobStatus, 'createdAt' | 'updatedAt'> {
 export interface RemoteClient {
   listKeys(options?: { signal?: AbortSignal }): Promise<KeyInfo[]>;
   getKey(uri: string, options?: { signal?: AbortSignal }): Promise<KeyInfo>;
+  /** Attaches a certificate chain (DER, the key's own first) to a server-held key (admins). */
+  setCertificates(uri: string, certificates: readonly Uint8Array[]): Promise<KeyInfo>;
   /** Signs synchronously; the principal is whoever the token says, not `request.principal`. */
   sign(
     request: Omit<SigningRequest, 'principal'> & { principal?: unknown },
@@ -119,6 +121,12 @@ export function createRemoteClient(options: RemoteClientOptions): RemoteClient {
       call(async () =>
         toKeyInfo(await http.get(`v1/keys/${encodeURIComponent(uri)}`, signalOf(callOptions)).json<WireKey>()),
       ),
+    setCertificates: (uri, certificates) =>
+      call(async () => {
+        const pem = certificates.map((der) => toPem('CERTIFICATE', der)).join('');
+        const url = `v1/keys/${encodeURIComponent(uri)}/certificates`;
+        return toKeyInfo(await http.put(url, { json: { certificates: pem } }).json<WireKey>());
+      }),
     sign: (request, callOptions = {}) =>
       call(async () =>
         toResult(await http.post('v1/sign', { json: body(request), ...signalOf(callOptions) }).json<WireResult>()),

@@ -81,12 +81,8 @@ describe(`a server whose keys are on a PKCS#11 token (SoftHSM2, ${dialect})`, ()
     const uri = 'pkcs11:token=release;object=hsm-release';
     // The key needs a certificate: a self-signed one, made through the server and attached to the token.
     const certificate = await selfSignedThroughServer(client, uri);
-    const attach = await fetch(`${url}/v1/keys/${encodeURIComponent(uri)}/certificates`, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ certificates: toPem('CERTIFICATE', certificate) }),
-    });
-    expect(attach.status, await attach.clone().text()).toBe(200);
+    const attached = await client.setCertificates(uri, [certificate]);
+    expect(attached.certificates).toEqual([certificate]);
 
     const file = join(dir, 'app.tgz');
     await writeFile(file, 'a release built elsewhere\n');
