@@ -9,11 +9,14 @@ import type { AuditLog } from '@signet/sdk/audit';
 import { createRemoteClient, type RemoteClient } from '@signet/sdk/remote';
 import { openEmbeddedEngine, openLocalAudit, type EmbeddedEngine } from './embedded-engine.js';
 import { createProgress, type Progress } from './progress.js';
+import { loadCliConfig } from './config/config.js';
+import { registerConfiguredProviders, SOFT_SOURCE, type ProviderSource } from './key-providers.js';
 
 /*
- * The one place that reads flat configuration (environment variables and global flags) and
- * builds the object graph the commands use: output, progress, and the provider registry with the
- * software key store. Commands never read `env` themselves.
+ * The one place that reads flat configuration (environment variables, global flags and
+ * `$SIGNET_HOME/config.yaml`) and builds the object graph the commands use: output, progress, and
+ * the provider registry with the software key store and the configured providers. Commands never
+ * read `env` themselves.
  */
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -39,13 +42,23 @@ export interface GlobalOptions {
   server?: string;
 }
 
+/** The key providers of a run: the registry and where each of its schemes comes from. */
+export interface KeyProviders {
+  readonly registry: ProviderRegistry;
+  /** `soft` first, then the configured providers in the configuration's order. */
+  readonly sources: readonly ProviderSource[];
+}
+
 export interface Context {
   readonly out: Output;
   readonly signal: AbortSignal | undefined;
   /** Folder of the software key store. */
   readonly keystore: string;
-  /** Key providers by URI scheme; the software store opens on first use. */
-  readonly registry: ProviderRegistry;
+  /**
+   * Key providers by URI scheme: the software store and those `config.yaml` names. The file is read
+   * on the first call; each provider opens on first use of its scheme.
+   */
+  providers(): Promise<KeyProviders>;
   /** Resolves a path argument against the working folder. */
   path(path: string): string;
   /** A progress bar on stderr for `total` bytes of work (a no-op when it would not help). */
@@ -122,8 +135,24 @@ export function createContext(io: RunIO, options: GlobalOptions): Context {
     return soft;
   }
 
-  const registry = createProviderRegistry();
-  registry.register('soft', () => softKeys());
+  async function openProviders(): Promise<KeyProviders> {
+    const home = signetHome(io);
+    const configFile = io.env.SIGNET_CONFIG ? path(io.env.SIGNET_CONFIG) : undefined;
+    const config = await loadCliConfig({ configFile, home });
+    const registry = createProviderRegistry();
+    registry.register('soft', () => softKeys());
+    const configured = await registerConfiguredProviders(registry, config, { env: io.env, cwd: io.cwd, home });
+    return { registry, sources: [SOFT_SOURCE, ...configured] };
+  }
+
+  let keyProviders: Promise<KeyProviders> | undefined;
+  function providers(): Promise<KeyProviders> {
+    if (!keyProviders) {
+      keyProviders = openProviders();
+      keyProviders.catch(() => (keyProviders = undefined));
+    }
+    return keyProviders;
+  }
 
   let auditLog: Promise<AuditLog> | undefined;
   function audit(): Promise<AuditLog> {
@@ -138,7 +167,7 @@ export function createContext(io: RunIO, options: GlobalOptions): Context {
   function engine(): Promise<EmbeddedEngine> {
     if (!embedded) {
       const policyFile = io.env.SIGNET_POLICY ? path(io.env.SIGNET_POLICY) : undefined;
-      embedded = audit().then((log) =>
+      embedded = Promise.all([audit(), providers()]).then(([log, { registry }]) =>
         openEmbeddedEngine({ registry, audit: log, home: signetHome(io), ...(policyFile ? { policyFile } : {}) }),
       );
       embedded.catch(() => (embedded = undefined));
@@ -150,7 +179,7 @@ export function createContext(io: RunIO, options: GlobalOptions): Context {
     out,
     signal: io.signal,
     keystore,
-    registry,
+    providers,
     path,
     progress: (total, label) => createProgress({ stream: io.stderr, total, label, enabled: showProgress }),
     softKeys,
@@ -162,7 +191,8 @@ export function createContext(io: RunIO, options: GlobalOptions): Context {
     async close() {
       const openedAudit = await auditLog?.catch(() => undefined);
       await openedAudit?.close();
-      await registry.close();
+      const opened = await keyProviders?.catch(() => undefined);
+      await opened?.registry.close();
       const openedSoft = await soft?.catch(() => undefined);
       await openedSoft?.close();
     },

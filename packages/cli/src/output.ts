@@ -27,6 +27,8 @@ export interface Result {
   text: string;
   /** A status report (suppressed by `--quiet`) rather than data the user asked for. */
   status?: boolean;
+  /** The exit status when the command did only part of its work (a provider that did not answer). Default 0. */
+  exit?: ExitCode;
 }
 
 /**
@@ -39,8 +41,13 @@ export interface Output {
   result(result: Result): void;
   /** A warning line on stderr (not in JSON or quiet mode). */
   warn(message: string): void;
-  /** Prints the result, if any. */
-  flush(): void;
+  /**
+   * A failure that did not stop the command (a provider left out of a list): one line on stderr,
+   * as {@link fail} prints it, unless in JSON mode, where the result carries it. Returns its exit status.
+   */
+  report(subject: string, error: unknown): ExitCode;
+  /** Prints the result, if any, and returns the exit status it asks for. */
+  flush(): ExitCode;
   /** Prints one error (line on stderr, or the JSON error document) and returns its exit status. */
   fail(error: unknown): ExitCode;
 }
@@ -58,12 +65,18 @@ export function createOutput(options: OutputOptions): Output {
     warn(message) {
       if (!options.json && !options.quiet) options.stderr.write(`signet: ${message}\n`);
     },
+    report(subject, error) {
+      const { code, message, exit } = describeError(error);
+      if (!options.json) options.stderr.write(`signet: ${subject}: ${message} ${dim(`(${code})`)}\n`);
+      return exit;
+    },
     flush() {
-      if (!pending) return;
+      if (!pending) return EXIT.OK;
       const result = pending;
       pending = undefined;
       if (options.json) options.stdout.write(`${JSON.stringify(result.json, jsonValue, 2)}\n`);
       else if (!(options.quiet && result.status) && result.text) options.stdout.write(ensureNewline(result.text));
+      return result.exit ?? EXIT.OK;
     },
     fail(error) {
       pending = undefined;

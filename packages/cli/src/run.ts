@@ -50,8 +50,7 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
   const program = buildProgram(io, act);
   try {
     await program.parseAsync([...argv], { from: 'user' });
-    ctx?.out.flush();
-    return EXIT.OK;
+    return ctx?.out.flush() ?? EXIT.OK;
   } catch (error) {
     const out = ctx?.out ?? outputFor(io, earlyFlags(argv));
     if (error instanceof CommanderError) {
@@ -103,8 +102,16 @@ Examples:
   $ signet sign app.tgz --key soft://release          # writes app.tgz.p7s
   $ signet verify app.tgz --key soft://release
 
+Keys in an HSM or a cloud KMS: name their providers in $SIGNET_HOME/config.yaml, then use
+their key URIs (pkcs11:token=ci;object=release) with every command. Secrets such as the PIN
+come from the environment, never from the file:
+  providers:
+    - use: '@signet/provider-pkcs11'       # or @signet/provider-aws, -gcp, -azure, ./my-provider.mjs
+      options: { module: /usr/lib/softhsm/libsofthsm2.so, token: ci }   # PIN: SIGNET_PKCS11_PIN
+
 Environment:
   SIGNET_HOME             default ~/.signet; the key store is $SIGNET_HOME/keys
+  SIGNET_CONFIG           configuration file (default $SIGNET_HOME/config.yaml)
   SIGNET_KEYSTORE         key store folder (--keystore wins)
   SIGNET_PASSPHRASE       passphrase of the key store
   SIGNET_PASSPHRASE_FILE  file holding the passphrase

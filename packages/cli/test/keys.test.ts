@@ -79,13 +79,13 @@ describe('signet keys', () => {
       const result = await empty.cli(['keys', 'list'], { env: { SIGNET_PASSPHRASE: undefined } });
       expect(result.code).toBe(0);
       expect(result.stdout).toMatch(/^No keys in .*keys\. Create one: signet keys create NAME\n$/);
-      expect(json(await empty.cli(['keys', 'list', '--json']))).toEqual({ keys: [] });
+      expect(json(await empty.cli(['keys', 'list', '--json']))).toEqual({ keys: [], failures: [] });
     });
 
     it('honours --keystore over SIGNET_HOME', async () => {
       const other = join(box.root, 'elsewhere');
       const result = await box.cli(['keys', 'list', '--json', '--keystore', other]);
-      expect(json(result)).toEqual({ keys: [] });
+      expect(json(result)).toEqual({ keys: [], failures: [] });
     });
   });
 

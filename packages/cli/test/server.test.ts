@@ -342,4 +342,99 @@ describe.skipIf(!sqlite)('signet against a live signet-server', () => {
       expect(wrong.code).toBe(EXIT.VERIFICATION);
     });
   });
+
+  describe('a certificate chain for a server-held key', () => {
+    it('is requested with keys csr, issued by a CA, and attached by an admin with keys import-cert', async () => {
+      const csr = await as('admin', [
+        'keys',
+        'csr',
+        'soft://signing',
+        '--subject',
+        'CN=Release, O=Acme',
+        '-o',
+        'signing.csr',
+      ]);
+      expect(csr.code, csr.stderr).toBe(0);
+      const ca = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+      await tool(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          ...ca,
+          '-subj',
+          '/CN=Acme CA',
+          '-keyout',
+          'ca.key',
+          '-out',
+          'ca.pem',
+          '-days',
+          '2',
+          '-addext',
+          'basicConstraints=critical,CA:TRUE',
+          '-addext',
+          'keyUsage=keyCertSign',
+        ],
+        box.cwd,
+      );
+      await writeFile(join(box.cwd, 'leaf.ext'), 'extendedKeyUsage=codeSigning\nkeyUsage=digitalSignature\n');
+      const issued = await tool(
+        'openssl',
+        [
+          'x509',
+          '-req',
+          '-in',
+          'signing.csr',
+          '-CA',
+          'ca.pem',
+          '-CAkey',
+          'ca.key',
+          '-set_serial',
+          '9',
+          '-days',
+          '2',
+          '-extfile',
+          'leaf.ext',
+          '-out',
+          'leaf.pem',
+        ],
+        box.cwd,
+      );
+      expect(issued.ok, issued.stderr).toBe(true);
+      await writeFile(
+        join(box.cwd, 'chain.pem'),
+        (await readFile(join(box.cwd, 'leaf.pem'), 'utf8')) + (await readFile(join(box.cwd, 'ca.pem'), 'utf8')),
+      );
+
+      const refused = await as('signer', ['keys', 'import-cert', 'soft://signing', 'chain.pem']);
+      expect(refused.code, refused.stderr).toBe(EXIT.SECRET);
+      const attached = await as('admin', ['keys', 'import-cert', 'soft://signing', 'chain.pem']);
+      expect(attached.code, attached.stderr).toBe(0);
+
+      await writeFile(join(box.cwd, 'chained.txt'), 'chained release\n');
+      expect((await as('signer', ['sign', 'chained.txt', '--key', 'soft://signing'])).code).toBe(0);
+      const verified = await tool(
+        'openssl',
+        [
+          'cms',
+          '-verify',
+          '-binary',
+          '-inform',
+          'DER',
+          '-in',
+          'chained.txt.p7s',
+          '-content',
+          'chained.txt',
+          '-CAfile',
+          'ca.pem',
+          '-purpose',
+          'any',
+          '-out',
+          '/dev/null',
+        ],
+        box.cwd,
+      );
+      expect(verified.stderr).toContain('Verification successful');
+    });
+  });
 });

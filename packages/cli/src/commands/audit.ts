@@ -95,7 +95,9 @@ async function exportAudit(ctx: Context, options: { out?: string; force?: boolea
 }
 
 async function checkpointAudit(ctx: Context, options: { key: string; out?: string; force?: boolean }): Promise<Result> {
-  const checkpointSigner = await createSigner(ctx.registry, keyUri(options.key), { signal: ctx.signal });
+  const checkpointSigner = await createSigner((await ctx.providers()).registry, keyUri(options.key), {
+    signal: ctx.signal,
+  });
   const log = await openLocalAudit(ctx.home, { checkpointSigner });
   try {
     const checkpoint = await log.checkpoint();

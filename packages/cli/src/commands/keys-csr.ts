@@ -34,9 +34,9 @@ Only the request's digest goes to the key's provider; the signature goes through
 audit log like any other (format "csr"). Give the request to your CA, then attach what it returns:
 
 Examples:
-  $ signet keys csr pkcs11:token=ci;object=release --subject "CN=Acme Release, O=Acme" -o release.csr
+  $ signet keys csr "pkcs11:token=ci;object=release" --subject "CN=Acme Release, O=Acme" -o release.csr
   $ openssl req -in release.csr -verify -noout -text
-  $ signet keys import-cert pkcs11:token=ci;object=release release-chain.pem`,
+  $ signet keys import-cert "pkcs11:token=ci;object=release" release-chain.pem`,
     )
     .action(act(async (ctx, uri: string, options: CsrOptions) => makeRequest(ctx, keyUri(uri), options)));
 }
@@ -61,7 +61,7 @@ async function makeRequest(ctx: Context, uri: string, options: CsrOptions): Prom
 async function requestSigner(ctx: Context, uri: string, algorithm: ReturnType<typeof getAlgorithm>['id'] | undefined) {
   const metadata = { format: 'csr' };
   if (ctx.remote) return createRemoteSigner(ctx.remote, uri, { ...(algorithm ? { algorithm } : {}), metadata });
-  const direct: Signer = await createSigner(ctx.registry, uri, { algorithm, signal: ctx.signal });
+  const direct: Signer = await createSigner((await ctx.providers()).registry, uri, { algorithm, signal: ctx.signal });
   const { engine, principal } = await ctx.engine();
   return createEngineSigner(engine, direct, { principal, metadata }).forArtifact({ name: `${direct.key.name}.csr` });
 }

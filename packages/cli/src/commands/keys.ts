@@ -12,6 +12,7 @@ import { formatTime, table, type Result } from '../output.js';
 import type { Act } from '../run.js';
 import { parseSubject } from '../subject.js';
 import { registerKeysCsr } from './keys-csr.js';
+import { listKeys } from './keys-list.js';
 
 export function registerKeys(program: Command, act: Act): void {
   const keys = program
@@ -20,30 +21,44 @@ export function registerKeys(program: Command, act: Act): void {
     .addHelpText(
       'after',
       `
+Keys in an HSM or a cloud KMS work everywhere a key URI goes once $SIGNET_HOME/config.yaml names
+their provider (see signet --help): pkcs11:token=ci;object=release, awskms:///arn:..., ...
+
 Examples:
   $ signet keys create release
   $ signet keys list
   $ signet keys cert soft://release --subject "CN=Example Release, O=Example"
-  $ signet keys show soft://release --public-key > release.pub.pem`,
+  $ signet keys show soft://release --public-key > release.pub.pem
+  $ signet keys import-cert "pkcs11:token=ci;object=release" release-chain.pem`,
     );
 
   keys
     .command('create')
-    .description('create a software key and print its URI')
+    .description('create a key (in the software store, or in a configured provider) and print its URI')
     .argument('<name>', 'key name: letters, digits, ".", "_", "-"')
     .addOption(new Option('-t, --type <type>', 'key type').choices(KEY_SPECS).default('ec-p256'))
+    .option('-p, --provider <scheme>', 'create it in the configured provider of this scheme, e.g. pkcs11', 'soft')
     .addHelpText(
       'after',
       `
 Examples:
   $ signet keys create release                  # ECDSA P-256
   $ signet keys create legacy --type rsa-3072
-  $ signet keys create ci --json | jq -r .uri`,
+  $ signet keys create ci --json | jq -r .uri
+  $ signet keys create release --provider pkcs11   # on the token config.yaml names`,
     )
     .action(
-      act(async (ctx, name: string, options: { type: KeySpec }) => {
-        const soft = await ctx.softKeys({ create: true });
-        const key = await soft.generateKey({ name: softName(name), spec: options.type, signal: ctx.signal });
+      act(async (ctx, name: string, options: { type: KeySpec; provider: string }) => {
+        const key =
+          options.provider === 'soft'
+            ? await (
+                await ctx.softKeys({ create: true })
+              ).generateKey({
+                name: softName(name),
+                spec: options.type,
+                signal: ctx.signal,
+              })
+            : await createInProvider(ctx, options.provider, name, options.type);
         await recordKeyEvent(ctx, 'create', key);
         return { json: keyJson(key), text: key.uri };
       }),
@@ -51,8 +66,18 @@ Examples:
 
   keys
     .command('list')
-    .description('list keys: URI, type, algorithms, certificate')
-    .addHelpText('after', '\nExamples:\n  $ signet keys list\n  $ signet keys list --json | jq -r ".keys[].uri"')
+    .description('list the keys of every provider: URI, type, algorithms, certificate')
+    .addHelpText(
+      'after',
+      `
+Lists software keys and the keys of each provider in $SIGNET_HOME/config.yaml. A provider that
+fails is named on stderr (in --json, under "failures"); the others are still listed, and the exit
+status is the failure's.
+
+Examples:
+  $ signet keys list
+  $ signet keys list --json | jq -r ".keys[].uri"`,
+    )
     .action(act(async (ctx) => listKeys(ctx)));
 
   keys
@@ -115,7 +140,16 @@ Examples:
     .description("attach a certificate chain (PEM, the key's own first)")
     .argument('<uri>', 'key URI')
     .argument('<chain>', "PEM file: the key's certificate, then its issuers")
-    .addHelpText('after', '\nExamples:\n  $ signet keys import-cert soft://release release-chain.pem')
+    .addHelpText(
+      'after',
+      `
+The chain goes onto the token for a PKCS#11 key; for a cloud KMS key, which cannot hold one, into
+$SIGNET_HOME/certificates. Either way "signet sign --format cms" then embeds the whole chain.
+
+Examples:
+  $ signet keys import-cert soft://release release-chain.pem
+  $ signet keys import-cert "pkcs11:token=ci;object=release" release-chain.pem`,
+    )
     .action(
       act(async (ctx, uri: string, chain: string) => {
         const certificates = certificatesFrom(await readInput(ctx, chain));
@@ -171,14 +205,31 @@ function softName(arg: string): string {
   return uri.slice('soft://'.length);
 }
 
+/** A key made inside a configured provider (an HSM, a KMS) that can generate keys. */
+async function createInProvider(ctx: Context, scheme: string, name: string, spec: KeySpec): Promise<KeyInfo> {
+  const { registry } = await ctx.providers();
+  const provider = await registry.providerFor(`${scheme}:`);
+  if (!provider.generateKey) {
+    throw new SignetError(
+      'INVALID_ARGUMENT',
+      `${scheme}: keys cannot be created through Signet; create them in the backend`,
+    );
+  }
+  return provider.generateKey({ name, spec, signal: ctx.signal });
+}
+
 async function getKey(ctx: Context, uri: string): Promise<KeyInfo> {
   if (ctx.remote) return ctx.remote.getKey(uri);
-  const provider = await ctx.registry.providerFor(uri);
+  const { registry } = await ctx.providers();
+  const provider = await registry.providerFor(uri);
   return provider.getKey(uri, { signal: ctx.signal });
 }
 
 async function setCertificates(ctx: Context, uri: string, certificates: Uint8Array[]): Promise<KeyInfo> {
-  const provider = await ctx.registry.providerFor(uri);
+  // A server-held key: the server checks, records and stores the chain (admins only).
+  if (ctx.remote) return ctx.remote.setCertificates(uri, certificates);
+  const { registry } = await ctx.providers();
+  const provider = await registry.providerFor(uri);
   if (!provider.setCertificates) {
     throw new SignetError('INVALID_ARGUMENT', `${provider.scheme}: keys cannot store certificates`);
   }
@@ -204,37 +255,6 @@ async function recordKeyEvent(ctx: Context, action: 'create' | 'import' | 'certi
       },
     },
   ]);
-}
-
-async function listKeys(ctx: Context): Promise<Result> {
-  const keys = ctx.remote
-    ? await ctx.remote.listKeys()
-    : (await ctx.keyStoreExists())
-      ? await ctx.registry.listKeys({ signal: ctx.signal })
-      : [];
-  const rows = keys.map((key) => {
-    const certificate = certificatesOf(key)[0];
-    return { key, certificate };
-  });
-  const json = {
-    keys: rows.map(({ key, certificate }) => ({
-      uri: key.uri,
-      type: key.spec,
-      algorithms: key.algorithms,
-      certificate: certificate ? { subject: certificate.subject, notAfter: certificate.notAfter } : null,
-    })),
-  };
-  if (keys.length === 0) return { json, text: `No keys in ${ctx.keystore}. Create one: signet keys create NAME` };
-  const text = table([
-    ['URI', 'TYPE', 'ALGORITHM', 'CERTIFICATE'],
-    ...rows.map(({ key, certificate }) => [
-      key.uri,
-      key.spec,
-      key.algorithms.length > 1 ? `${key.algorithms[0]} (+${key.algorithms.length - 1})` : key.algorithms[0]!,
-      certificate ? certificateLine(certificate) : '-',
-    ]),
-  ]);
-  return { json, text };
 }
 
 function showText(key: KeyInfo): string {
@@ -267,7 +287,8 @@ async function issueCertificate(ctx: Context, uri: string, options: CertOptions)
       `${uri} already has a certificate, ${certificateLine(current)}; use --force to replace it`,
     );
   }
-  const signer = await createSigner(ctx.registry, uri, { algorithm, signal: ctx.signal });
+  const { registry } = await ctx.providers();
+  const signer = await createSigner(registry, uri, { algorithm, signal: ctx.signal });
   const subject = explicitSubject ?? { commonName: key.name };
   const der = await issueSelfSignedCertificate(signer, { subject, validityDays: options.days, signal: ctx.signal });
   const updated = await setCertificates(ctx, uri, [der]);

@@ -66,7 +66,8 @@ async function sign(ctx: Context, names: string[], options: SignOptions): Promis
         metadata: { format: options.format },
       })
     : undefined;
-  const signer: Signer = remote ?? (await createSigner(ctx.registry, uri, { algorithm, signal: ctx.signal }));
+  const signer: Signer =
+    remote ?? (await createSigner((await ctx.providers()).registry, uri, { algorithm, signal: ctx.signal }));
   if (options.format === 'cms' && signer.key.certificates.length === 0) {
     throw new SignetError(
       'INVALID_ARGUMENT',

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { getAlgorithm, isSignetError, SignetError, type SignatureAlgorithmId } from '@signet/sdk';
+import { getAlgorithm, isSignetError, SignetError, type KeyInfo, type SignatureAlgorithmId } from '@signet/sdk';
 import { verifyCms } from '@signet/sdk/formats/cms';
 import { verifyRaw } from '@signet/sdk/formats/raw';
 import { certificatesFrom } from '@signet/sdk/x509';
@@ -195,9 +195,7 @@ async function findSignature(ctx: Context, name: string, format: SignatureFormat
 async function expectedKey(ctx: Context, options: VerifyOptions): Promise<ExpectedKey | undefined> {
   if (options.key !== undefined) {
     const uri = keyUri(options.key);
-    const key = ctx.remote
-      ? await ctx.remote.getKey(uri)
-      : await (await ctx.registry.providerFor(uri)).getKey(uri, { signal: ctx.signal });
+    const key = ctx.remote ? await ctx.remote.getKey(uri) : await localKey(ctx, uri);
     return {
       spki: key.publicKey,
       defaultAlgorithm: key.algorithms[0]!,
@@ -214,6 +212,11 @@ async function expectedKey(ctx: Context, options: VerifyOptions): Promise<Expect
     return { ...material, label: material.subject };
   }
   return undefined;
+}
+
+async function localKey(ctx: Context, uri: string): Promise<KeyInfo> {
+  const { registry } = await ctx.providers();
+  return (await registry.providerFor(uri)).getKey(uri, { signal: ctx.signal });
 }
 
 const lowerFirst = (s: string): string => s.charAt(0).toLowerCase() + s.slice(1);
