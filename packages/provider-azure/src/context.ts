@@ -1,7 +1,6 @@
 import type { KeyClientOptions } from '@azure/keyvault-keys';
 import type { TokenCredential } from '@azure/identity';
-import { SignetError } from '@signet/sdk';
-import { abortable } from './abortable.js';
+import { abortable, SignetError } from '@signet/sdk';
 import { formatAzureKeyUri, type AzureKeyUri } from './key-uri.js';
 import { gatedSignClient } from './gated-sign-client.js';
 import { createTtlCache } from './ttl-cache.js';

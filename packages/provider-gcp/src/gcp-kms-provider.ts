@@ -1,4 +1,5 @@
 import {
+  abortable,
   assertAlgorithmFitsKey,
   assertDigestLength,
   getAlgorithm,
@@ -15,7 +16,7 @@ import { crc32c } from './crc32c.js';
 import { parseEndpoint } from './endpoint.js';
 import { toSignetError } from './errors.js';
 import { checkedSignature, type PublicKeyResponse, type SignResponse } from './integrity.js';
-import { abortable, callKms, type KmsCall } from './kms-call.js';
+import { callKms, type KmsCall } from './kms-call.js';
 import { createKmsClient, type KmsClient } from './kms-client.js';
 import { listSigningVersions, mapLimit, type ListingContext } from './key-listing.js';
 import type { GcpKmsProviderOptions } from './options.js';

@@ -74,17 +74,3 @@ export function callKms(client: KmsClient, call: KmsCall): Promise<unknown[]> {
     );
   });
 }
-
-/**
- * `promise`, or ABORTED as soon as `signal` aborts. For work shared by several callers (a public
- * key being fetched for all of them), where one caller's abort must not cancel the others'.
- */
-export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  throwIfAborted(signal);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new SignetError('ABORTED', 'The operation was aborted', { cause: signal.reason }));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}

@@ -1,6 +1,5 @@
-import { SignetError, throwIfAborted } from '@signet/sdk';
+import { abortable, SignetError, throwIfAborted } from '@signet/sdk';
 import type { Session, Slot } from 'graphene-pk11';
-import { abortable } from './abortable.js';
 import { pkcs11ReturnValue, recoveryFor, toSignetError, type Recovery } from './errors.js';
 import { acquireLibrary, initializeLibrary, releaseLibrary, type LoadedLibrary } from './library.js';
 import { SessionPool, type Lease } from './session-pool.js';

@@ -105,6 +105,25 @@ export function isSignetError(error: unknown, ...codes: SignetErrorCode[]): erro
   return branded && (codes.length === 0 || codes.includes((error as SignetError).code));
 }
 
+/**
+ * Settles with `promise`, or rejects with `ABORTED` as soon as `signal` aborts: this caller stops
+ * waiting, while work shared with other callers (a key lookup, a session) goes on for them. A
+ * rejection of `promise` after the abort is not left unhandled.
+ */
+export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  const aborted = () => {
+    promise.catch(() => undefined);
+    return new SignetError('ABORTED', 'The operation was aborted', { cause: signal.reason });
+  };
+  if (signal.aborted) return Promise.reject(aborted());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(aborted());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 /** Throws an AbortError-coded SignetError when `signal` is aborted. */
 export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) {

@@ -1,2 +1,2 @@
-export { SignetError, isSignetError, throwIfAborted } from './errors.js';
+export { SignetError, abortable, isSignetError, throwIfAborted } from './errors.js';
 export type { SignetErrorCode, SignetErrorOptions } from './errors.js';
