@@ -7,6 +7,7 @@ export default defineConfig({
     x509: 'src/x509/index.ts',
     'formats/raw': 'src/formats/raw/index.ts',
     'formats/cms': 'src/formats/cms/index.ts',
+    'formats/pgp': 'src/formats/pgp/index.ts',
     policy: 'src/policy/index.ts',
     audit: 'src/audit/index.ts',
     signing: 'src/signing/index.ts',

@@ -1,7 +1,7 @@
 /**
  * `@signet/sdk`: the light core. Algorithms, digests, the key provider interface and registry,
  * and errors. Heavier pieces live behind subpaths: `@signet/sdk/soft` (software keys),
- * `@signet/sdk/x509`, `@signet/sdk/formats/raw`, `@signet/sdk/formats/cms`.
+ * `@signet/sdk/x509`, `@signet/sdk/formats/raw`, `@signet/sdk/formats/cms`, `@signet/sdk/formats/pgp`.
  *
  * @packageDocumentation
  */
