@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import { open } from 'node:fs/promises';
-import { SignetError, throwIfAborted } from '../errors/errors.js';
 import type { HashAlgorithm } from '../algorithms/algorithms.js';
+import { readFileInChunks } from './read-chunks.js';
 
-/** Progress of a long digest, reported at most every `CHUNK` bytes. */
+/** Progress of a long digest, reported after each chunk (1 MiB) read. */
 export interface DigestProgress {
   /** Bytes hashed so far. */
   readonly bytes: number;
@@ -26,9 +25,6 @@ export interface FileDigest {
   readonly digests: Readonly<Partial<Record<HashAlgorithm, Uint8Array>>>;
 }
 
-/** Read size per chunk: large enough that the hash, not the syscalls, sets the pace. */
-const CHUNK = 1 << 20;
-
 /**
  * Hashes a file of any size in one streaming pass, never holding more than one chunk in memory.
  *
@@ -41,55 +37,22 @@ const CHUNK = 1 << 20;
 export async function digestFile(path: string, options: DigestFileOptions = {}): Promise<FileDigest> {
   const hashes = options.hashes ?? ['sha256'];
   const hashers = hashes.map((h) => createHash(h));
-  let handle;
-  try {
-    handle = await open(path, 'r');
-  } catch (cause) {
-    throw ioError(path, cause);
-  }
-  try {
-    const total = (await handle.stat()).size;
-    // Two buffers: the next read runs on the thread pool while this chunk is hashed.
-    const buffers = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)] as const;
-    let bytes = 0;
-    let turn = 0;
-    let pending = handle.read(buffers[0], 0, CHUNK, null);
-    for (;;) {
-      const { bytesRead } = await pending;
-      throwIfAborted(options.signal);
-      if (bytesRead === 0) break;
-      const chunk = buffers[turn]!.subarray(0, bytesRead);
-      turn ^= 1;
-      pending = handle.read(buffers[turn]!, 0, CHUNK, null);
+  let bytes = 0;
+  const size = await readFileInChunks(
+    path,
+    (chunk, total) => {
       for (const hasher of hashers) hasher.update(chunk);
-      bytes += bytesRead;
+      bytes += chunk.length;
       options.onProgress?.({ bytes, total });
-    }
-    const digests: Partial<Record<HashAlgorithm, Uint8Array>> = {};
-    hashes.forEach((h, i) => (digests[h] = new Uint8Array(hashers[i]!.digest())));
-    return { size: bytes, digests };
-  } catch (cause) {
-    if (cause instanceof SignetError) throw cause;
-    throw ioError(path, cause);
-  } finally {
-    await handle.close();
-  }
+    },
+    options.signal,
+  );
+  const digests: Partial<Record<HashAlgorithm, Uint8Array>> = {};
+  hashes.forEach((h, i) => (digests[h] = new Uint8Array(hashers[i]!.digest())));
+  return { size, digests };
 }
 
 /** Hashes bytes already in memory (a to-be-signed structure, a small manifest). */
 export function digestBytes(hash: HashAlgorithm, data: Uint8Array): Uint8Array {
   return new Uint8Array(createHash(hash).update(data).digest());
-}
-
-function ioError(path: string, cause: unknown): SignetError {
-  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
-  const reason =
-    code === 'ENOENT'
-      ? 'no such file'
-      : code === 'EACCES'
-        ? 'permission denied'
-        : code === 'EISDIR'
-          ? 'is a directory'
-          : 'cannot be read';
-  return new SignetError('IO_ERROR', `${path}: ${reason}`, { cause, details: { path } });
 }

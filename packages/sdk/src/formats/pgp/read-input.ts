@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { readFileInChunks } from '../../digest/read-chunks.js';
 import { isSignetError, SignetError, throwIfAborted } from '../../errors/errors.js';
 
 /** What a detached signature covers: a local file, or bytes from a stream (a download, a pipe). */
@@ -11,9 +11,6 @@ export interface PgpSignProgress {
   /** Size of the file when hashing started; undefined for a stream. */
   readonly total: number | undefined;
 }
-
-/** Read size: large enough that hashing, not system calls, sets the pace. */
-const CHUNK = 1 << 20;
 
 /**
  * Calls `consume` with each chunk of the input in order, holding at most two chunks in memory.
@@ -29,7 +26,10 @@ export async function forEachChunk(
   if (input === null || typeof input !== 'object' || !('path' in input || 'stream' in input)) {
     throw new SignetError('INVALID_ARGUMENT', 'Give the input to sign as { path } or { stream }');
   }
-  if ('path' in input) return readFile(input.path, consume, signal);
+  if ('path' in input) {
+    await readFileInChunks(input.path, consume, signal);
+    return;
+  }
   try {
     for await (const chunk of input.stream) {
       throwIfAborted(signal);
@@ -42,45 +42,4 @@ export async function forEachChunk(
     if (isSignetError(cause)) throw cause;
     throw new SignetError('IO_ERROR', 'The stream to sign failed', { cause });
   }
-}
-
-async function readFile(
-  path: string,
-  consume: (chunk: Uint8Array, total: number) => void,
-  signal: AbortSignal | undefined,
-): Promise<void> {
-  throwIfAborted(signal);
-  let handle;
-  try {
-    handle = await open(path, 'r');
-  } catch (cause) {
-    throw ioError(path, cause);
-  }
-  try {
-    const total = (await handle.stat()).size;
-    // Two buffers: the next read runs on the thread pool while this chunk is hashed.
-    const buffers = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)] as const;
-    let turn = 0;
-    let pending = handle.read(buffers[0], 0, CHUNK, null);
-    for (;;) {
-      const { bytesRead } = await pending;
-      throwIfAborted(signal);
-      if (bytesRead === 0) break;
-      const chunk = buffers[turn]!.subarray(0, bytesRead);
-      turn ^= 1;
-      pending = handle.read(buffers[turn]!, 0, CHUNK, null);
-      consume(chunk, total);
-    }
-  } catch (cause) {
-    if (isSignetError(cause)) throw cause;
-    throw ioError(path, cause);
-  } finally {
-    await handle.close();
-  }
-}
-
-function ioError(path: string, cause: unknown): SignetError {
-  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
-  const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : 'cannot be read';
-  return new SignetError('IO_ERROR', `${path}: ${reason}`, { cause, details: { path } });
 }
