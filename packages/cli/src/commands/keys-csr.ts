@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
-import { createSigner, getAlgorithm, type Signer } from '@signet/sdk';
-import { createRemoteSigner } from '@signet/sdk/remote';
-import { createEngineSigner } from '@signet/sdk/signing';
+import { getAlgorithm } from '@signet/sdk';
 import { createCertificateRequest, toPem } from '@signet/sdk/x509';
 import type { Context } from '../context.js';
 import { keyUri } from '../describe.js';
+import { keySigner } from '../key-signer.js';
 import { assertWritable, writeOutputs } from '../files.js';
 import type { Result } from '../output.js';
 import type { Act } from '../run.js';
@@ -45,9 +44,12 @@ async function makeRequest(ctx: Context, uri: string, options: CsrOptions): Prom
   const algorithm = options.algorithm === undefined ? undefined : getAlgorithm(options.algorithm).id;
   const out = options.out === undefined ? undefined : { name: options.out, path: ctx.path(options.out) };
   if (out) await assertWritable([out], options.force === true);
-  const signer = await requestSigner(ctx, uri, algorithm);
+  const { signer, viaEngine } = await keySigner(ctx, uri, { format: 'csr', ...(algorithm ? { algorithm } : {}) });
   const subject = options.subject === undefined ? { commonName: signer.key.name } : parseSubject(options.subject);
-  const der = await createCertificateRequest(signer, { subject, signal: ctx.signal });
+  const der = await createCertificateRequest(viaEngine.forArtifact({ name: `${signer.key.name}.csr` }), {
+    subject,
+    signal: ctx.signal,
+  });
   const pem = toPem('CERTIFICATE REQUEST', der);
   if (out) await writeOutputs([{ ...out, data: pem }], options.force === true);
   return {
@@ -55,13 +57,4 @@ async function makeRequest(ctx: Context, uri: string, options: CsrOptions): Prom
     json: { uri, algorithm: signer.algorithm.id, subject, request: pem, ...(out ? { out: out.name } : {}) },
     text: out ? `Wrote a certificate request for ${uri} (${signer.algorithm.id}) to ${out.name}` : pem.trimEnd(),
   };
-}
-
-/** The key's signer behind the engine: the server's with `--server`, the embedded one otherwise. */
-async function requestSigner(ctx: Context, uri: string, algorithm: ReturnType<typeof getAlgorithm>['id'] | undefined) {
-  const metadata = { format: 'csr' };
-  if (ctx.remote) return createRemoteSigner(ctx.remote, uri, { ...(algorithm ? { algorithm } : {}), metadata });
-  const direct: Signer = await createSigner((await ctx.providers()).registry, uri, { algorithm, signal: ctx.signal });
-  const { engine, principal } = await ctx.engine();
-  return createEngineSigner(engine, direct, { principal, metadata }).forArtifact({ name: `${direct.key.name}.csr` });
 }

@@ -12,6 +12,7 @@ import { formatTime, table, type Result } from '../output.js';
 import type { Act } from '../run.js';
 import { parseSubject } from '../subject.js';
 import { registerKeysCsr } from './keys-csr.js';
+import { registerKeysPgp } from './keys-pgp.js';
 import { listKeys } from './keys-list.js';
 
 export function registerKeys(program: Command, act: Act): void {
@@ -134,6 +135,7 @@ Examples:
     .action(act(async (ctx, uri: string, options: CertOptions) => issueCertificate(ctx, keyUri(uri), options)));
 
   registerKeysCsr(keys, act);
+  registerKeysPgp(keys, act);
 
   keys
     .command('import-cert')

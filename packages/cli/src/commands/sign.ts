@@ -1,37 +1,40 @@
 import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Option, type Command } from 'commander';
-import { createSigner, getAlgorithm, isSignetError, SignetError, type Signer } from '@signet/sdk';
+import { getAlgorithm, isSignetError, SignetError, type Signer } from '@signet/sdk';
 import { cmsToPem, signCms } from '@signet/sdk/formats/cms';
 import { signRaw } from '@signet/sdk/formats/raw';
-import { createRemoteSigner } from '@signet/sdk/remote';
-import { createEngineSigner, type EngineSigner } from '@signet/sdk/signing';
 import type { Context } from '../context.js';
 import { keyUri } from '../describe.js';
 import { assertWritable, digestInputs, statInputs, writeOutputs, type InputFile, type OutputFile } from '../files.js';
+import { keySigner } from '../key-signer.js';
 import { table, type Result } from '../output.js';
 import { pendingSigningTime } from '../pending-signing-time.js';
 import type { Act } from '../run.js';
+import { signPgp } from './sign-pgp.js';
 import type { SignatureFormat } from '../signature-file.js';
+
+/** What `signet sign` makes: a signature file beside each input. */
+type SignFormat = SignatureFormat | 'pgp';
 
 interface SignOptions {
   key: string;
-  format: SignatureFormat;
+  format: SignFormat;
   algorithm?: string;
   out?: string;
   base64?: boolean;
   force?: boolean;
 }
 
-const EXTENSIONS: Readonly<Record<SignatureFormat, string>> = { cms: '.p7s', raw: '.sig' };
+const EXTENSIONS: Readonly<Record<SignFormat, string>> = { cms: '.p7s', raw: '.sig', pgp: '.asc' };
 
 export function registerSign(program: Command, act: Act): void {
   program
     .command('sign')
-    .description('sign files into FILE.p7s (CMS) or FILE.sig (raw)')
+    .description('sign files into FILE.p7s (CMS), FILE.sig (raw) or FILE.asc (OpenPGP)')
     .argument('<file...>', 'files to sign')
     .requiredOption('-k, --key <uri>', 'signing key, e.g. soft://release')
-    .addOption(new Option('-f, --format <format>', 'signature format').choices(['cms', 'raw']).default('cms'))
+    .addOption(new Option('-f, --format <format>', 'signature format').choices(['cms', 'raw', 'pgp']).default('cms'))
     .option('-a, --algorithm <id>', "signature algorithm (default: the key's)")
     .option('-o, --out <path>', 'output file, or a folder for several files')
     .option('--base64', 'write text: base64 (raw) or PEM (cms) instead of binary')
@@ -41,10 +44,12 @@ export function registerSign(program: Command, act: Act): void {
       `
 Only each file's digest reaches the key provider; the file itself stays here.
 CMS signatures carry the key's certificate: create one first with "signet keys cert".
+OpenPGP signatures verify with the key "signet keys export-pgp" writes (gpg --import).
 
 Examples:
   $ signet sign app.tgz --key soft://release                   # app.tgz.p7s
   $ signet sign app.tgz --key soft://release --format raw      # app.tgz.sig
+  $ signet sign app.jar app.pom --key soft://release --format pgp   # .asc files, as Maven Central wants
   $ signet sign dist/*.jar --key soft://release --out signatures/
   $ openssl cms -verify -binary -inform DER -in app.tgz.p7s -content app.tgz \\
       -CAfile release.pem -purpose any -out /dev/null`,
@@ -60,33 +65,30 @@ async function sign(ctx: Context, names: string[], options: SignOptions): Promis
   const targets = await outputTargets(ctx, inputs, options);
   await assertWritable(targets, force);
 
-  const remote = ctx.remote
-    ? await createRemoteSigner(ctx.remote, uri, {
-        ...(algorithm ? { algorithm } : {}),
-        metadata: { format: options.format },
-      })
-    : undefined;
-  const signer: Signer =
-    remote ?? (await createSigner((await ctx.providers()).registry, uri, { algorithm, signal: ctx.signal }));
-  if (options.format === 'cms' && signer.key.certificates.length === 0) {
+  if (options.format === 'pgp') return signPgp(ctx, uri, inputs, targets, options);
+  const format = options.format; // cms or raw from here
+  // Through the engine (policy, audit log), all files in one request: one decision, one approval.
+  // With a server, the server's engine decides; embedded, the local one.
+  const { signer, viaEngine } = await keySigner(ctx, uri, {
+    format,
+    ...(algorithm ? { algorithm } : {}),
+  });
+  if (format === 'cms' && signer.key.certificates.length === 0) {
     throw new SignetError(
       'INVALID_ARGUMENT',
       `${uri} has no certificate, which a CMS signature carries: run "signet keys cert ${uri}" first, or sign with --format raw`,
     );
   }
   const digests = await digestInputs(ctx, inputs, signer.algorithm.hash);
-  // Through the engine (policy, audit log), all files in one request: one decision, one approval.
-  // With a server, the server's engine decides; embedded, the local one.
-  const viaEngine = remote ?? (await localEngineSigner(ctx, signer, options.format));
   // Through a server, a CMS request that waits for approval is asked again with its signing time.
   const pending =
-    remote && options.format === 'cms'
+    ctx.remote && format === 'cms'
       ? await pendingSigningTime(ctx.home, { key: uri, algorithm: signer.algorithm.id, digests })
       : undefined;
   const signatures = await Promise.all(
     inputs.map((input, i) => {
       const artifact = { name: basename(input.name), digest: Buffer.from(digests[i]!).toString('hex') };
-      return signDigest(ctx, viaEngine.forArtifact(artifact), options.format, digests[i]!, pending?.signingTime);
+      return signDigest(ctx, viaEngine.forArtifact(artifact), format, digests[i]!, pending?.signingTime);
     }),
   ).catch(async (error: unknown) => {
     if (isSignetError(error, 'APPROVAL_REQUIRED')) await pending?.remember();
@@ -95,11 +97,11 @@ async function sign(ctx: Context, names: string[], options: SignOptions): Promis
   await pending?.forget();
   const outputs: OutputFile[] = targets.map((target, i) => {
     const signature = signatures[i]!;
-    return { ...target, data: options.base64 ? textForm(options.format, signature) : signature };
+    return { ...target, data: options.base64 ? textForm(format, signature) : signature };
   });
   await writeOutputs(outputs, force);
 
-  const how = `${signer.algorithm.id}, ${options.format}`;
+  const how = `${signer.algorithm.id}, ${format}`;
   const text =
     inputs.length === 1
       ? `Signed ${inputs[0]!.name} -> ${targets[0]!.name} (${how})`
@@ -110,7 +112,7 @@ async function sign(ctx: Context, names: string[], options: SignOptions): Promis
     json: {
       key: signer.key.uri,
       algorithm: signer.algorithm.id,
-      format: options.format,
+      format,
       signatures: inputs.map((input, i) => ({
         file: input.name,
         signature: targets[i]!.name,
@@ -118,11 +120,6 @@ async function sign(ctx: Context, names: string[], options: SignOptions): Promis
       })),
     },
   };
-}
-
-async function localEngineSigner(ctx: Context, signer: Signer, format: SignatureFormat): Promise<EngineSigner> {
-  const { engine, principal } = await ctx.engine();
-  return createEngineSigner(engine, signer, { principal, metadata: { format } });
 }
 
 function signDigest(

@@ -27,6 +27,7 @@ interface WireKey {
   algorithms: KeyInfo['algorithms'];
   publicKey: string;
   certificates: string[];
+  createdAt?: string;
 }
 interface WireResult {
   requestId: string;
@@ -168,6 +169,8 @@ function toKeyInfo(key: WireKey): KeyInfo {
     algorithms: key.algorithms,
     publicKey: fromPem(key.publicKey, 'PUBLIC KEY')[0]!,
     certificates: key.certificates.flatMap((pem) => fromPem(pem, 'CERTIFICATE')),
+    // An OpenPGP key's fingerprint includes it: the same through the server as locally.
+    ...(key.createdAt ? { createdAt: new Date(key.createdAt) } : {}),
   };
 }
 

@@ -13,6 +13,7 @@ export function keyView(key: KeyInfo) {
     algorithms: [...key.algorithms],
     publicKey: toPem('PUBLIC KEY', key.publicKey),
     certificates: key.certificates.map((c) => toPem('CERTIFICATE', c)),
+    ...(key.createdAt ? { createdAt: key.createdAt.toISOString() } : {}),
   };
 }
 

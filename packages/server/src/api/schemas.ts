@@ -68,6 +68,7 @@ export const KeyView = z
     algorithms: z.array(z.string()),
     publicKey: z.string().openapi({ description: 'SubjectPublicKeyInfo, PEM.' }),
     certificates: z.array(z.string()).openapi({ description: 'PEM certificates, the key’s own first.' }),
+    createdAt: z.string().optional().openapi({ description: 'When the provider created the key, if it knows.' }),
   })
   .openapi('Key');
 
