@@ -6,4 +6,4 @@
  */
 export { providerConformance } from './conformance.js';
 export type { ConformanceCase, ProviderConformanceOptions } from './conformance.js';
-export { opensslVerifiesDigest } from './openssl-verify.js';
+export { opensslVerifiesCms, opensslVerifiesDigest } from './openssl-verify.js';

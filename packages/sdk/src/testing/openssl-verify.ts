@@ -44,3 +44,28 @@ export async function opensslVerifiesDigest(params: {
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * Verifies a detached CMS signature (DER) over a file with `openssl cms -verify -binary`, trusting
+ * the certificates in `caFile` (PEM), for any purpose. Resolves with openssl's verdict and output,
+ * e.g. `{ ok: true, output: 'CMS Verification successful' }`.
+ */
+export async function opensslVerifiesCms(params: {
+  /** The `.p7s` file. */
+  signature: string;
+  /** The signed file. */
+  content: string;
+  /** PEM certificates to trust (the signer's own for a self-signed key, or its CA). */
+  caFile: string;
+  openssl?: string;
+}): Promise<{ ok: boolean; output: string }> {
+  const args = ['cms', '-verify', '-binary', '-inform', 'DER', '-in', params.signature, '-content', params.content];
+  args.push('-CAfile', params.caFile, '-purpose', 'any', '-out', '/dev/null');
+  return run(params.openssl ?? 'openssl', args).then(
+    ({ stdout, stderr }) => ({ ok: stderr.includes('Verification successful'), output: stdout + stderr }),
+    (error: { stdout?: string; stderr?: string }) => ({
+      ok: false,
+      output: (error.stdout ?? '') + (error.stderr ?? ''),
+    }),
+  );
+}

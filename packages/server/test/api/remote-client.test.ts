@@ -1,19 +1,16 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { opensslVerifiesCms } from '@signet/sdk/testing';
 import { isSignetError } from '@signet/sdk';
 import { signCms } from '@signet/sdk/formats/cms';
 import { createRemoteClient, createRemoteSigner } from '@signet/sdk/remote';
 import { toPem } from '@signet/sdk/x509';
 import { createApp } from '../../src/api/app.js';
 import { memoryServices } from '../helpers/services.js';
-
-const run = promisify(execFile);
 
 /** The SDK's remote client against the real API over HTTP on loopback. */
 describe('the remote client', () => {
@@ -44,24 +41,12 @@ describe('the remote client', () => {
     const p7s = await signCms(signer.forArtifact({ name: 'app.tgz', digest: digest.toString('hex') }), { digest });
     await writeFile(`${file}.p7s`, p7s);
     await writeFile(join(dir, 'dev.pem'), toPem('CERTIFICATE', signer.key.certificates[0]!));
-    const { stderr } = await run('openssl', [
-      'cms',
-      '-verify',
-      '-binary',
-      '-inform',
-      'DER',
-      '-in',
-      `${file}.p7s`,
-      '-content',
-      file,
-      '-CAfile',
-      join(dir, 'dev.pem'),
-      '-purpose',
-      'any',
-      '-out',
-      '/dev/null',
-    ]);
-    expect(stderr).toContain('Verification successful');
+    const verified = await opensslVerifiesCms({
+      signature: `${file}.p7s`,
+      content: file,
+      caFile: join(dir, 'dev.pem'),
+    });
+    expect(verified.ok, verified.output).toBe(true);
   });
 
   it('raises the server’s own error codes', async () => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { opensslVerifiesCms } from '@signet/sdk/testing';
 import { DIALECTS, freshPostgresSchema, POSTGRES_URL } from '../helpers/databases.js';
 
 const run = promisify(execFile);
@@ -79,24 +80,12 @@ describe('the signet-server binary on embedded defaults', () => {
       env,
     });
     await writeFile(join(dir, 'signing.pem'), pem);
-    const { stderr } = await run('openssl', [
-      'cms',
-      '-verify',
-      '-binary',
-      '-inform',
-      'DER',
-      '-in',
-      `${file}.p7s`,
-      '-content',
-      file,
-      '-CAfile',
-      join(dir, 'signing.pem'),
-      '-purpose',
-      'any',
-      '-out',
-      '/dev/null',
-    ]);
-    expect(stderr).toContain('Verification successful');
+    const verified = await opensslVerifiesCms({
+      signature: `${file}.p7s`,
+      content: file,
+      caFile: join(dir, 'signing.pem'),
+    });
+    expect(verified.ok, verified.output).toBe(true);
   });
 
   it('keeps its data across a kill -9, and shows no new token', async () => {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { opensslVerifiesCms } from '@signet/sdk/testing';
 import { isSignetError } from '@signet/sdk';
 import { signCms } from '@signet/sdk/formats/cms';
 import { createRemoteClient, createRemoteSigner } from '@signet/sdk/remote';
@@ -91,24 +92,12 @@ describe(`a server whose keys are on a PKCS#11 token (SoftHSM2, ${dialect})`, ()
     expect(signer.key.certificates).toHaveLength(1);
     await writeFile(`${file}.p7s`, await signCms(signer, { digest }));
     await writeFile(join(dir, 'hsm.pem'), toPem('CERTIFICATE', certificate));
-    const { stderr } = await run('openssl', [
-      'cms',
-      '-verify',
-      '-binary',
-      '-inform',
-      'DER',
-      '-in',
-      `${file}.p7s`,
-      '-content',
-      file,
-      '-CAfile',
-      join(dir, 'hsm.pem'),
-      '-purpose',
-      'any',
-      '-out',
-      '/dev/null',
-    ]);
-    expect(stderr).toContain('Verification successful');
+    const verified = await opensslVerifiesCms({
+      signature: `${file}.p7s`,
+      content: file,
+      caFile: join(dir, 'hsm.pem'),
+    });
+    expect(verified.ok, verified.output).toBe(true);
   });
 
   it('makes a CSR with the RSA key on the token through HTTP, which openssl req -verify accepts', async () => {
