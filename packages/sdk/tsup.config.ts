@@ -7,6 +7,8 @@ export default defineConfig({
     x509: 'src/x509/index.ts',
     'formats/raw': 'src/formats/raw/index.ts',
     'formats/cms': 'src/formats/cms/index.ts',
+    'formats/jar': 'src/formats/jar/index.ts',
+    timestamp: 'src/timestamp/index.ts',
     'formats/pgp': 'src/formats/pgp/index.ts',
     policy: 'src/policy/index.ts',
     audit: 'src/audit/index.ts',

@@ -26,6 +26,7 @@ import {
   createPolicyRepository,
 } from './store/core/index.js';
 import { openDatabase } from './store/database.js';
+import { configuredTimestampAuthority, ensureTimestampKey } from './timestamp/index.js';
 
 export interface SignetServer {
   readonly services: Services;
@@ -54,6 +55,7 @@ export async function createSignetServer(
   await ensureKey(soft, config.keys.signingKey, logger, 'Signet Signing (development)');
   await ensureKey(soft, config.keys.auditKey, logger);
   await ensureKey(soft, config.keys.agentCaKey, logger);
+  await ensureTimestampKey(config.timestamp, soft, logger);
   const providers = createProviderRegistry();
   providers.register('soft', () => soft);
 
@@ -77,6 +79,7 @@ export async function createSignetServer(
   });
   if (!(await policies.current())) {
     const internal = [config.keys.auditKey, config.keys.agentCaKey].map((name) => `soft://${name}`);
+    internal.push(config.timestamp.key); // signs timestamp tokens only, never a digest sent to /v1/sign
     const stored = await policies.put({
       text: initialPolicy(internal),
       source: 'initial policy',
@@ -85,6 +88,9 @@ export async function createSignetServer(
     const data = { action: 'initial', version: stored.version, revision: stored.revision, sha256: stored.sha256 };
     await audit.append([{ type: 'policy', actor: 'signet|server', data }]);
   }
+  const timestamps = config.timestamp.enabled
+    ? configuredTimestampAuthority(config.timestamp, { providers, database, audit, logger })
+    : undefined;
   const currentPolicy = cachedPolicy(policies);
   const engineOptions = {
     providers,
@@ -138,6 +144,7 @@ export async function createSignetServer(
     metrics,
     rateLimit: config.rateLimit,
     bodyLimit: config.bodyLimit,
+    ...(timestamps ? { timestamps } : {}),
   };
   const app = createApp(services);
 

@@ -1,6 +1,7 @@
 import * as asn1js from 'asn1js';
 
 interface ParsedElement {
+  readonly idBlock: { readonly isConstructed: boolean };
   readonly lenBlock: { readonly isIndefiniteForm: boolean; readonly length: number };
   readonly valueBlock: { readonly blockLength: number; readonly value?: unknown };
 }
@@ -19,7 +20,9 @@ export function isWellNested(root: asn1js.BaseBlock): boolean {
     const element = pending.pop()!;
     const { lenBlock, valueBlock } = element;
     if (!lenBlock.isIndefiniteForm && valueBlock.blockLength !== lenBlock.length) return false;
-    if (Array.isArray(valueBlock.value)) {
+    // A primitive BIT or OCTET STRING's children are asn1js's guess at embedded DER, not structure:
+    // its content is opaque (a failInfo BIT STRING `00 01` reads as a broken end-of-contents).
+    if (element.idBlock.isConstructed && Array.isArray(valueBlock.value)) {
       for (const child of valueBlock.value)
         if (child instanceof asn1js.BaseBlock) pending.push(child as unknown as ParsedElement);
     }

@@ -7,6 +7,8 @@ const OID_KEY_USAGE = '2.5.29.15';
 const OID_BASIC_CONSTRAINTS = '2.5.29.19';
 const OID_AUTHORITY_KEY_IDENTIFIER = '2.5.29.35';
 const OID_EXTENDED_KEY_USAGE = '2.5.29.37';
+/** id-kp-timeStamping (RFC 5280 §4.2.1.12). */
+export const OID_TIME_STAMPING = '1.3.6.1.5.5.7.3.8';
 
 /** KeyUsage bits as the first octet of the BIT STRING (bit 0 is the most significant). */
 const DIGITAL_SIGNATURE = 0x80;
@@ -58,7 +60,9 @@ export function certificateExtensions(profile: ExtensionProfile): pkijs.Extensio
   ];
   if (profile.extendedKeyUsage.length > 0) {
     const eku = new pkijs.ExtKeyUsage({ keyPurposes: [...profile.extendedKeyUsage] });
-    extensions.push(extension(OID_EXTENDED_KEY_USAGE, false, eku.toSchema()));
+    // RFC 3161 §2.3: a TSA certificate's EKU is timeStamping alone and critical (OpenSSL checks both).
+    const timeStampingOnly = profile.extendedKeyUsage.every((oid) => oid === OID_TIME_STAMPING);
+    extensions.push(extension(OID_EXTENDED_KEY_USAGE, timeStampingOnly, eku.toSchema()));
   }
   extensions.push(
     extension(OID_SUBJECT_KEY_IDENTIFIER, false, new asn1js.OctetString({ valueHex: profile.subjectKeyIdentifier })),

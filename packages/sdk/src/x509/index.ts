@@ -20,6 +20,7 @@ export {
   ECDSA_SIGNATURE_OIDS,
 } from './algorithm-oids.js';
 export { issueCertificate, issueSelfSignedCertificate } from './issue.js';
+export { OID_TIME_STAMPING } from './extensions.js';
 export { createCertificateRequest } from './request.js';
 export type { CertificateRequestOptions } from './request.js';
 export type { CertificateOptions, CertificateIssuer, IssueCertificateOptions } from './issue.js';

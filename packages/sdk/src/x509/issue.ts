@@ -25,7 +25,8 @@ export interface CertificateOptions {
   serialNumber?: Uint8Array | bigint;
   /**
    * Extended key usage OIDs; an empty list leaves the extension out. Default `[OID_CODE_SIGNING]`
-   * (1.3.6.1.5.5.7.3.3) for a leaf, none for a CA.
+   * (1.3.6.1.5.5.7.3.3) for a leaf, none for a CA. `[OID_TIME_STAMPING]` alone makes a timestamp
+   * authority's certificate, whose extension is then critical as RFC 3161 §2.3 requires.
    */
   extendedKeyUsage?: readonly string[];
   /**

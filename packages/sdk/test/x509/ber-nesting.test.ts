@@ -16,4 +16,9 @@ describe('nesting of parsed ASN.1', () => {
     expect(result.offset).not.toBe(-1);
     expect(isWellNested(result.result)).toBe(false);
   });
+
+  it('does not look inside a primitive BIT STRING, whose content asn1js may misread as DER', () => {
+    // BIT STRING, no unused bits, content 00 01: asn1js parses "00 01" as an end-of-contents of length 1.
+    expect(isWellNested(parse('3005' + '0303000001'))).toBe(true);
+  });
 });

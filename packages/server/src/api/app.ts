@@ -13,6 +13,7 @@ import { jobRoutes } from './routes/jobs.js';
 import { keyRoutes } from './routes/keys.js';
 import { policyRoutes } from './routes/policy.js';
 import { signRoutes } from './routes/sign.js';
+import { timestampRoutes } from './routes/timestamp.js';
 import type { AppEnv, Services } from './services.js';
 
 /**
@@ -87,6 +88,8 @@ export function createApp(services: Services): OpenAPIHono<AppEnv> {
     }),
   );
   if (services.agents) enrollRoute(app, { audit: services.audit, agents: services.agents });
+  // Before authentication: RFC 3161 clients (jarsigner -tsa, signtool) send no credentials.
+  if (services.timestamps) timestampRoutes(app, services.timestamps);
   app.use('/v1/*', services.authenticate);
   app.use('/v1/*', rateLimit(services.rateLimit ?? 200));
   keyRoutes(app, services);

@@ -5,6 +5,7 @@ import type { AuditEventInput, AuditRecord, SignedCheckpoint } from '@signet/sdk
 import type { Principal, SigningEngine, SigningJobs } from '@signet/sdk/signing';
 import type { Agents, ApiTokens } from '../auth/index.js';
 import type { PolicyRepository } from '../store/core/index.js';
+import type { TimestampAuthority } from '../timestamp/authority.js';
 import type { Metrics } from './metrics.js';
 
 export type { PolicyRepository, StoredPolicy } from '../store/core/index.js';
@@ -44,6 +45,8 @@ export interface Services {
   readonly rateLimit?: number;
   /** Largest request body accepted, in bytes. Default 1 MiB. */
   readonly bodyLimit?: number;
+  /** The RFC 3161 timestamp authority behind `POST /v1/timestamp`; absent when disabled. */
+  readonly timestamps?: TimestampAuthority;
 }
 
 /** Hono's typed context for Signet's routes. */

@@ -22,6 +22,9 @@ const issuer = z.strictObject({
   groupsClaim: z.string().optional(),
 });
 
+/** Signet's TSA policy OID: 2.25 and a UUID (X.667), so it needs no registered arc. */
+const DEFAULT_TSA_POLICY = '2.25.17237507826604478957144633170978279767';
+
 export const serverConfigSchema = z.strictObject({
   /** Folder for the database (SQLite), the software key store and the development master key. */
   dataDir: z.string().default('.signet-server'),
@@ -97,6 +100,33 @@ export const serverConfigSchema = z.strictObject({
       pollIntervalMs: z.number().int().min(10).max(60_000).default(1000),
     })
     .default({ leaseSec: 60, concurrency: 4, pollIntervalMs: 1000 }),
+  /**
+   * The RFC 3161 timestamp authority at `POST /v1/timestamp` (unauthenticated, like any public
+   * TSA, and rate-limited per client address).
+   */
+  timestamp: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /**
+       * The TSA key. `soft://NAME` is created on first start with a self-signed TSA certificate;
+       * a key of any other provider needs a certificate whose extended key usage is timeStamping
+       * alone, critical (RFC 3161 §2.3).
+       */
+      key: z.string().min(1).default('soft://tsa'),
+      /**
+       * The TSA policy OID of every token. The default is Signet's own under 2.25 (a UUID, X.667);
+       * an operator with a policy document names its OID here.
+       */
+      policy: z
+        .string()
+        .regex(/^[0-2](\.(0|[1-9][0-9]*))+$/)
+        .default(DEFAULT_TSA_POLICY),
+      /** How far the server's clock may be from UTC, seconds (in every token). 0 leaves it out. */
+      accuracySec: z.number().min(0).max(3600).default(1),
+      /** Requests per second per client address (token bucket, burst = 2 × rate). */
+      rateLimit: z.number().int().min(1).default(50),
+    })
+    .default({ enabled: true, key: 'soft://tsa', policy: DEFAULT_TSA_POLICY, accuracySec: 1, rateLimit: 50 }),
   /** Requests per second per principal. */
   rateLimit: z.number().int().min(1).default(200),
   /** Largest request body, bytes. */

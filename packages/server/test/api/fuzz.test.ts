@@ -63,6 +63,8 @@ const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/v1/agents/:id/revoke', weight: 2 },
   { method: 'POST', path: '/v1/agents/renew' },
   { method: 'POST', path: '/v1/agents/enroll', body: 'enroll', weight: 2 },
+  // Public (RFC 3161); its DER parser has its own property test in test/timestamp.
+  { method: 'POST', path: '/v1/timestamp', weight: 2 },
 ];
 
 function paramKind(path: string, name: string): ParamKind {
@@ -372,7 +374,13 @@ const request = route.chain((route) =>
     caller: fc.nat(),
     contentType: fc.oneof(
       { weight: 8, arbitrary: fc.constant('application/json') },
-      fc.constantFrom(undefined, 'text/plain', 'application/json; charset=utf-8', 'multipart/form-data'),
+      fc.constantFrom(
+        undefined,
+        'text/plain',
+        'application/json; charset=utf-8',
+        'multipart/form-data',
+        'application/timestamp-query',
+      ),
     ),
     body: payload(route.body ? BODIES[route.body] : anyBody),
   }),

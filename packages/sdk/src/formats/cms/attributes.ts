@@ -5,8 +5,8 @@ import { encodeTime } from '../../x509/time.js';
 
 export const OID_DATA = '1.2.840.113549.1.7.1';
 export const OID_SIGNED_DATA = '1.2.840.113549.1.7.2';
-const OID_CONTENT_TYPE = '1.2.840.113549.1.9.3';
-const OID_MESSAGE_DIGEST = '1.2.840.113549.1.9.4';
+export const OID_CONTENT_TYPE = '1.2.840.113549.1.9.3';
+export const OID_MESSAGE_DIGEST = '1.2.840.113549.1.9.4';
 const OID_SIGNING_TIME = '1.2.840.113549.1.9.5';
 
 /** The signed attributes Signet writes and reads (RFC 5652 §11). */
@@ -43,6 +43,17 @@ export function encodeSignedAttributes(values: SignedAttributeValues): {
       new pkijs.Attribute({ type: OID_SIGNING_TIME, values: [encodeTime(values.signingTime).toSchema()] }),
     );
   }
+  return encodeAttributeSet(attributes);
+}
+
+/**
+ * Sorts attributes as DER sorts a SET OF and returns them with the DER SET (tag 0x31) whose digest
+ * a signer signs. For signed attributes beyond the usual three (a timestamp token's ESS attribute).
+ */
+export function encodeAttributeSet(attributes: readonly pkijs.Attribute[]): {
+  attributes: pkijs.Attribute[];
+  der: Uint8Array;
+} {
   const encoded = attributes.map((a) => ({ attribute: a, der: Buffer.from(a.toSchema().toBER(false)) }));
   encoded.sort((a, b) => compareDer(a.der, b.der));
   const der = new asn1js.Set({ value: encoded.map((e) => e.attribute.toSchema()) }).toBER(false);

@@ -8,6 +8,7 @@ import { signatureAlgorithmIdentifier } from '../../x509/algorithm-identifier.js
 import { assertCertificateHoldsKey, parseCertificate } from '../../x509/certificate.js';
 import { digestAlgorithmIdentifier } from '../../x509/digest-identifier.js';
 import { encodeSignedAttributes, OID_DATA, OID_SIGNED_DATA } from './attributes.js';
+import { timestampAttribute, type CmsTimestamper } from './timestamp-attribute.js';
 
 /** What a CMS signature is made over: the artifact's digest, computed by the caller. */
 export interface CmsSignInput {
@@ -18,6 +19,13 @@ export interface CmsSignInput {
 export interface CmsSignOptions {
   /** The signing-time attribute. Default: now (whole seconds, UTC). */
   signingTime?: Date;
+  /**
+   * Timestamp the signature (RFC 3161 Appendix A): a token over the SignerInfo's signature value
+   * is added as the unsigned attribute id-aa-timeStampToken. `{ client }` asks a
+   * `TimestampClient` (imprint hash: `hash`, default the signer's); a function returns the
+   * DER token for the signature value, which is checked before it is added. Default: none.
+   */
+  timestamp?: CmsTimestamper;
   signal?: AbortSignal;
 }
 
@@ -29,7 +37,9 @@ export interface CmsSignOptions {
  *
  * @returns the DER ContentInfo (a `.p7s`), which `openssl cms -verify -binary -inform DER -content FILE` checks.
  * @throws SignetError `DIGEST_LENGTH_MISMATCH` before anything is signed, `INVALID_CERTIFICATE`
- * when the key has no certificate, `CERTIFICATE_KEY_MISMATCH`, and any error of the signer.
+ * when the key has no certificate, `CERTIFICATE_KEY_MISMATCH`, any error of the signer, and with
+ * `timestamp`, any error of the timestamp client (or `VERIFICATION_FAILED` for a token that is not
+ * over the signature).
  * @example
  * ```ts
  * const { digests } = await digestFile('app.tgz', { hashes: [signer.algorithm.hash] });
@@ -59,6 +69,9 @@ export async function signCms(signer: Signer, input: CmsSignInput, options: CmsS
     signingTime: options.signingTime ?? new Date(),
   });
   const signature = await signer.sign(digestBytes(algorithm.hash, signed.der), { signal: options.signal });
+  const unsigned = options.timestamp
+    ? await timestampAttribute(options.timestamp, signature, algorithm.hash, options.signal)
+    : undefined;
   const signerInfo = new pkijs.SignerInfo({
     version: 1,
     sid: new pkijs.IssuerAndSerialNumber({ issuer: leaf.issuer, serialNumber: leaf.serialNumber }),
@@ -66,6 +79,7 @@ export async function signCms(signer: Signer, input: CmsSignInput, options: CmsS
     signedAttrs: new pkijs.SignedAndUnsignedAttributes({ type: 0, attributes: signed.attributes }),
     signatureAlgorithm: signatureAlgorithmIdentifier(algorithm),
     signature: new asn1js.OctetString({ valueHex: signature }),
+    ...(unsigned ? { unsignedAttrs: new pkijs.SignedAndUnsignedAttributes({ type: 1, attributes: [unsigned] }) } : {}),
   });
   const signedData = new pkijs.SignedData({
     version: 1,

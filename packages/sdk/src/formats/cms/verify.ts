@@ -7,9 +7,11 @@ import { describeCertificate, parseCertificate, type CertificateSummary } from '
 import { buildTrustedChain } from '../../x509/chain.js';
 import { verifySignedBytes } from '../../x509/verify-signature.js';
 import { decodeCms } from './armor.js';
+import type { TimestampInfo } from '../../timestamp/timestamp.js';
 import { readSignedAttributes } from './attributes.js';
 import { parseCms } from './parse.js';
 import { findSignerCertificate } from './signer-certificate.js';
+import { readSignatureTimestamp } from './timestamp-attribute.js';
 
 /** The signed artifact: its digest (with the signature's hash), or its path to hash here. */
 export type CmsVerifyInput = { digest: Uint8Array } | { path: string };
@@ -19,6 +21,8 @@ export interface CmsVerifyOptions {
   trustedCertificates?: readonly Uint8Array[];
   /** When the chain must be valid. Default: now. */
   now?: Date;
+  /** DER certificates to trust for a timestamp's TSA. Default none: `timestamp.trusted` is false. */
+  trustedTimestampCertificates?: readonly Uint8Array[];
   signal?: AbortSignal;
 }
 
@@ -35,6 +39,11 @@ export interface CmsVerification {
   readonly trusted: boolean;
   /** The chain to the trusted certificate, signer first; empty when not trusted. */
   readonly chain: readonly CertificateSummary[];
+  /**
+   * The RFC 3161 timestamp over the signature value, when the signature carries one: its token
+   * verified and its imprint is the digest of this signature's value.
+   */
+  readonly timestamp?: TimestampInfo;
 }
 
 /** Codes that pass through unchanged; anything else after parsing means the signature does not verify. */
@@ -45,6 +54,7 @@ const PASS_THROUGH = ['VERIFICATION_FAILED', 'DIGEST_LENGTH_MISMATCH', 'IO_ERROR
  * messageDigest attribute equals the artifact's digest, the content type matches, and the signer
  * certificate's key verifies the signature over the signed attributes. With
  * `trustedCertificates`, it also builds the chain to one of them (signatures and validity at `now`).
+ * A timestamp token in the unsigned attributes must verify and be over the signature value.
  *
  * @throws SignetError `INVALID_FORMAT` (not a CMS SignedData with one signer),
  * `VERIFICATION_FAILED` (the message says what did not match), `DIGEST_LENGTH_MISMATCH` (a digest
@@ -87,6 +97,7 @@ export async function verifyCms(
     if (digest.length !== attributes.messageDigest.length || !timingSafeEqual(digest, attributes.messageDigest)) {
       throw failed('The file does not match the signature (its digest differs from the signed one)');
     }
+    const timestamp = readSignatureTimestamp(signerInfo, options.trustedTimestampCertificates);
     const embedded = certificates.map((c) => new Uint8Array(c.toSchema().toBER(false)));
     const chain = options.trustedCertificates
       ? buildTrustedChain(signerDer, {
@@ -102,6 +113,7 @@ export async function verifyCms(
       digest: attributes.messageDigest,
       trusted: chain !== undefined,
       chain: (chain ?? []).map((der) => describeCertificate(der)),
+      ...(timestamp ? { timestamp } : {}),
     };
   } catch (cause) {
     if (isSignetError(cause, ...PASS_THROUGH)) throw cause;

@@ -5,6 +5,7 @@ import { authMigration } from '../../auth/migration.js';
 import { coreMigration } from '../core/migration.js';
 import { jobsIdempotencyMigration, jobsMigration } from '../../jobs/migration.js';
 import { keysMigration } from '../keys/migration.js';
+import { timestampMigration } from '../../timestamp/migration.js';
 
 /** A migration may differ by dialect (types, locking); names sort in the order they run. */
 export type MigrationFactory = (dialect: Dialect) => Migration;
@@ -17,4 +18,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, MigrationFactory]> = [
   ['004-auth', authMigration],
   ['005-jobs-idempotency', jobsIdempotencyMigration],
   ['006-key-certificates', keysMigration],
+  ['007-timestamp-serial-numbers', timestampMigration],
 ];
