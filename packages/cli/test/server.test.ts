@@ -437,4 +437,32 @@ describe.skipIf(!sqlite)('signet against a live signet-server', () => {
       expect(verified.stderr).toContain('Verification successful');
     });
   });
+
+  describe("timestamps from the server's TSA", () => {
+    it('are added to a CMS signature with --timestamp, and signet verify reports them', async () => {
+      await writeFile(join(box.cwd, 'stamped.txt'), 'stamped release\n');
+      const tsa = `${server.url}/v1/timestamp`;
+      const signed = await as('signer', ['sign', 'stamped.txt', '--key', 'soft://signing', '--timestamp', tsa]);
+      expect(signed.code, signed.stderr).toBe(0);
+      const verified = await as('signer', ['verify', 'stamped.txt', '--ca', 'ca.pem', '--json']);
+      expect(verified.code, verified.stderr).toBe(0);
+      const report = json<{ timestamp: { time: string; serialNumber: string } | null }>(verified);
+      expect(report.timestamp?.serialNumber).toMatch(/^\d+$/);
+      expect(Math.abs(Date.parse(report.timestamp!.time) - Date.now())).toBeLessThan(120_000);
+    });
+
+    it('refuses --timestamp for a raw signature, as a usage error', async () => {
+      const refused = await as('signer', [
+        'sign',
+        'stamped.txt',
+        '--key',
+        'soft://signing',
+        '--format',
+        'raw',
+        '--timestamp',
+        'http://127.0.0.1:9/',
+      ]);
+      expect(refused.code).toBe(2);
+    });
+  });
 });

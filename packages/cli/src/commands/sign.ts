@@ -2,7 +2,8 @@ import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { getAlgorithm, isSignetError, SignetError, type Signer } from '@signet/sdk';
-import { cmsToPem, signCms } from '@signet/sdk/formats/cms';
+import { cmsToPem, signCms, type CmsSignOptions } from '@signet/sdk/formats/cms';
+import { createTimestampClient } from '@signet/sdk/timestamp';
 import { signRaw } from '@signet/sdk/formats/raw';
 import type { Context } from '../context.js';
 import { keyUri } from '../describe.js';
@@ -11,34 +12,61 @@ import { keySigner } from '../key-signer.js';
 import { table, type Result } from '../output.js';
 import { pendingSigningTime } from '../pending-signing-time.js';
 import type { Act } from '../run.js';
+import { signJars } from './sign-jar.js';
 import { signPgp } from './sign-pgp.js';
 import type { SignatureFormat } from '../signature-file.js';
 
 /** What `signet sign` makes: a signature file beside each input. */
-type SignFormat = SignatureFormat | 'pgp';
+type SignFormat = SignatureFormat | 'pgp' | 'jar';
 
 interface SignOptions {
   key: string;
-  format: SignFormat;
+  format?: SignFormat;
   algorithm?: string;
   out?: string;
   base64?: boolean;
   force?: boolean;
+  timestamp: string[];
+  signerName?: string;
 }
 
-const EXTENSIONS: Readonly<Record<SignFormat, string>> = { cms: '.p7s', raw: '.sig', pgp: '.asc' };
+/** A signed JAR replaces its input (as jarsigner does) unless `--out` names another place. */
+const EXTENSIONS: Readonly<Record<SignFormat, string>> = { cms: '.p7s', raw: '.sig', pgp: '.asc', jar: '' };
+const JAR_NAMES = /\.(jar|war|ear|aar)$/i;
+
+/** The format for `names` when `--format` is not given: jar for Java archives, cms for the rest. */
+function detectSignFormat(names: readonly string[]): SignFormat {
+  const jars = names.filter((name) => JAR_NAMES.test(name)).length;
+  if (jars === 0) return 'cms';
+  if (jars === names.length) return 'jar';
+  throw new SignetError('INVALID_ARGUMENT', 'Some files are JARs and some are not: sign them apart, or give --format');
+}
 
 export function registerSign(program: Command, act: Act): void {
   program
     .command('sign')
-    .description('sign files into FILE.p7s (CMS), FILE.sig (raw) or FILE.asc (OpenPGP)')
+    .description('sign JARs in place, or other files into FILE.p7s (CMS), FILE.sig (raw) or FILE.asc (OpenPGP)')
     .argument('<file...>', 'files to sign')
     .requiredOption('-k, --key <uri>', 'signing key, e.g. soft://release')
-    .addOption(new Option('-f, --format <format>', 'signature format').choices(['cms', 'raw', 'pgp']).default('cms'))
+    .addOption(
+      new Option('-f, --format <format>', 'signature format (default: jar for .jar/.war/.ear/.aar, else cms)').choices([
+        'cms',
+        'raw',
+        'pgp',
+        'jar',
+      ]),
+    )
     .option('-a, --algorithm <id>', "signature algorithm (default: the key's)")
     .option('-o, --out <path>', 'output file, or a folder for several files')
     .option('--base64', 'write text: base64 (raw) or PEM (cms) instead of binary')
     .option('--force', 'replace existing signature files')
+    .option(
+      '--timestamp <url>',
+      'RFC 3161 timestamp authority for cms and jar (repeatable: tried in order)',
+      (value: string, all: string[]) => [...all, value],
+      [],
+    )
+    .option('--signer-name <name>', "jar: the signature files' name in META-INF (default: from the key name)")
     .addHelpText(
       'after',
       `
@@ -48,6 +76,7 @@ OpenPGP signatures verify with the key "signet keys export-pgp" writes (gpg --im
 
 Examples:
   $ signet sign app.tgz --key soft://release                   # app.tgz.p7s
+  $ signet sign app.jar --key soft://release --timestamp https://tsa.example/tsr   # signed in place
   $ signet sign app.tgz --key soft://release --format raw      # app.tgz.sig
   $ signet sign app.jar app.pom --key soft://release --format pgp   # .asc files, as Maven Central wants
   $ signet sign dist/*.jar --key soft://release --out signatures/
@@ -62,11 +91,25 @@ async function sign(ctx: Context, names: string[], options: SignOptions): Promis
   const uri = keyUri(options.key);
   const force = options.force === true;
   const inputs = await statInputs(ctx, names);
-  const targets = await outputTargets(ctx, inputs, options);
-  await assertWritable(targets, force);
+  const chosen = options.format ?? detectSignFormat(names);
+  const targets = await outputTargets(ctx, inputs, { ...options, format: chosen });
+  if (chosen !== 'jar' || options.out !== undefined) await assertWritable(targets, force);
+  if (options.timestamp.length > 0 && chosen !== 'cms' && chosen !== 'jar')
+    throw new SignetError('INVALID_ARGUMENT', `--timestamp applies to cms and jar signatures, not ${chosen}`);
+  const cms =
+    options.timestamp.length > 0
+      ? { timestamp: { client: createTimestampClient({ urls: options.timestamp }) } }
+      : undefined;
 
-  if (options.format === 'pgp') return signPgp(ctx, uri, inputs, targets, options);
-  const format = options.format; // cms or raw from here
+  if (chosen === 'pgp') return signPgp(ctx, uri, inputs, targets, options);
+  if (chosen === 'jar') {
+    return signJars(ctx, uri, inputs, targets, {
+      ...(options.algorithm ? { algorithm: options.algorithm } : {}),
+      ...(options.signerName ? { signerName: options.signerName } : {}),
+      ...(cms ? { cms } : {}),
+    });
+  }
+  const format = chosen; // cms or raw from here
   // Through the engine (policy, audit log), all files in one request: one decision, one approval.
   // With a server, the server's engine decides; embedded, the local one.
   const { signer, viaEngine } = await keySigner(ctx, uri, {
@@ -88,7 +131,10 @@ async function sign(ctx: Context, names: string[], options: SignOptions): Promis
   const signatures = await Promise.all(
     inputs.map((input, i) => {
       const artifact = { name: basename(input.name), digest: Buffer.from(digests[i]!).toString('hex') };
-      return signDigest(ctx, viaEngine.forArtifact(artifact), format, digests[i]!, pending?.signingTime);
+      return signDigest(ctx, viaEngine.forArtifact(artifact), format, digests[i]!, {
+        ...(pending ? { signingTime: pending.signingTime } : {}),
+        ...cms,
+      });
     }),
   ).catch(async (error: unknown) => {
     if (isSignetError(error, 'APPROVAL_REQUIRED')) await pending?.remember();
@@ -127,21 +173,23 @@ function signDigest(
   signer: Signer,
   format: SignatureFormat,
   digest: Uint8Array,
-  signingTime: Date | undefined,
+  cms: Omit<CmsSignOptions, 'signal'>,
 ): Promise<Uint8Array> {
   return format === 'raw'
     ? signRaw(signer, { digest }, { signal: ctx.signal })
-    : signCms(signer, { digest }, { signal: ctx.signal, ...(signingTime ? { signingTime } : {}) });
+    : signCms(signer, { digest }, { ...cms, signal: ctx.signal });
 }
 
 /** Where each signature goes: beside its file, into `--out`, or `--out` itself for one file. */
 async function outputTargets(
   ctx: Context,
   inputs: readonly InputFile[],
-  options: SignOptions,
+  options: SignOptions & { format: SignFormat },
 ): Promise<Omit<OutputFile, 'data'>[]> {
   const extension = EXTENSIONS[options.format];
   let targets: Omit<OutputFile, 'data'>[];
+  // In place: each JAR is its own output.
+  if (options.format === 'jar' && options.out === undefined) return inputs.map(({ name, path }) => ({ name, path }));
   if (options.out === undefined) {
     targets = inputs.map((input) => ({ name: input.name + extension, path: input.path + extension }));
   } else {

@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { getAlgorithm, isSignetError, SignetError, type KeyInfo, type SignatureAlgorithmId } from '@signet/sdk';
 import { verifyCms } from '@signet/sdk/formats/cms';
+import { verifyJar } from '@signet/sdk/formats/jar';
 import { verifyRaw } from '@signet/sdk/formats/raw';
 import { certificatesFrom } from '@signet/sdk/x509';
 import type { Context } from '../context.js';
@@ -70,6 +71,9 @@ async function verify(ctx: Context, name: string, options: VerifyOptions): Promi
   }
   const algorithm = options.algorithm === undefined ? undefined : getAlgorithm(options.algorithm).id;
   const [input] = await statInputs(ctx, [name]);
+  if (options.signature === undefined && /\.(jar|war|ear|aar)$/i.test(name)) {
+    return verifySignedJar(ctx, input!, await expectedKey(ctx, options), options.ca);
+  }
   const signatureName = options.signature ?? (await findSignature(ctx, name, options.format));
   const signature = decodeSignatureFile(await readInput(ctx, signatureName));
   const format = options.format ?? detectFormat(signature);
@@ -165,7 +169,8 @@ async function verifyCmsFile(
         : `${subject} does not chain to a trusted certificate (--ca)`,
     );
   }
-  const when = result.signingTime ? `, ${formatTime(result.signingTime)}` : '';
+  const stamped = result.timestamp ? `, timestamped ${formatTime(result.timestamp.time)}` : '';
+  const when = (result.signingTime ? `, ${formatTime(result.signingTime)}` : '') + stamped;
   return {
     status: true,
     json: {
@@ -173,10 +178,55 @@ async function verifyCmsFile(
       valid: true,
       algorithm: signedWith,
       signingTime: result.signingTime ?? null,
+      timestamp: result.timestamp
+        ? { time: result.timestamp.time, serialNumber: String(result.timestamp.serialNumber) }
+        : null,
       trusted: true,
       signer: certificateJson(result.signer),
     },
     text: `OK  ${input.name}  signed by ${subject} (${signedWith}${when})`,
+  };
+}
+
+/** A signed JAR: every entry matches, and a signer is trusted (`--ca`, `--cert`) or is the key expected. */
+async function verifySignedJar(
+  ctx: Context,
+  input: InputFile,
+  expected: ExpectedKey | undefined,
+  caFiles: readonly string[],
+): Promise<Result> {
+  const trustedCertificates = [...(expected?.certificates ?? [])];
+  for (const file of caFiles) trustedCertificates.push(...certificatesFrom(await readInput(ctx, file)));
+  const result = await verifyJar(input.path, { trustedCertificates, signal: ctx.signal });
+  const accepted = result.signers.find((s) =>
+    expected ? Buffer.from(s.signer.publicKey).equals(Buffer.from(expected.spki)) : s.trusted,
+  );
+  if (!accepted) {
+    const who = result.signers.map((s) => s.signer.subject).join(', ');
+    throw new SignetError(
+      'VERIFICATION_FAILED',
+      expected
+        ? `${input.name}: signed by ${who}, not by ${expected.label}`
+        : `${input.name}: the entries match, but nothing says to trust ${who}: pass --ca, --cert or --key`,
+    );
+  }
+  const when = accepted.timestamp ? `, timestamped ${formatTime(accepted.timestamp.time)}` : '';
+  return {
+    status: true,
+    json: {
+      file: input.name,
+      format: 'jar',
+      valid: true,
+      entries: result.entries,
+      signers: result.signers.map((s) => ({
+        name: s.name,
+        algorithm: s.algorithm.id,
+        trusted: s.trusted,
+        signer: certificateJson(s.signer),
+        ...(s.timestamp ? { timestamp: s.timestamp.time } : {}),
+      })),
+    },
+    text: `OK  ${input.name}  ${result.entries} entries signed by ${accepted.signer.subject} (${accepted.algorithm.id}${when})`,
   };
 }
 
