@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { opensslVerifiesCms } from '@signet/sdk/testing';
 import { isSignetError } from '@signet/sdk';
 import { signCms } from '@signet/sdk/formats/cms';
+import { signJar } from '@signet/sdk/formats/jar';
 import { createRemoteClient, createRemoteSigner } from '@signet/sdk/remote';
 import { createCertificateRequest, issueSelfSignedCertificate, toPem } from '@signet/sdk/x509';
 import { serverConfigSchema } from '../../src/config/schema.js';
@@ -100,6 +101,29 @@ describe(`a server whose keys are on a PKCS#11 token (SoftHSM2, ${dialect})`, ()
     expect(verified.ok, verified.output).toBe(true);
   });
 
+  it('signs a JAR through HTTP with the token’s EC key, and with its RSA key in PKCS#1 and PSS; jarsigner verifies', async () => {
+    const client = createRemoteClient({ url, token: admin });
+    const rsa = 'pkcs11:token=release;object=hsm-legacy';
+    if ((await client.getKey(rsa)).certificates.length === 0)
+      await client.setCertificates(rsa, [await selfSignedThroughServer(client, rsa)]);
+    const classes = join(dir, 'classes');
+    await mkdir(join(classes, 'com/acme/app/util'), { recursive: true });
+    await writeFile(join(classes, 'com/acme/app/Main.class'), 'pretend bytecode\n');
+    await writeFile(join(classes, 'com/acme/app/util/Strings.class'), 'more bytecode\n');
+    await run('jar', ['cf', join(dir, 'app.jar'), '-C', classes, '.']);
+    for (const [uri, algorithm, name] of [
+      ['pkcs11:token=release;object=hsm-release', 'ecdsa-p256-sha256', 'HSMEC'],
+      [rsa, 'rsa-pkcs1-sha256', 'HSMRSA'],
+      [rsa, 'rsa-pss-sha256', 'HSMPSS'],
+    ] as const) {
+      const signer = await createRemoteSigner(client, uri, { algorithm, metadata: { format: 'jar' } });
+      const signed = join(dir, `app-${name}.jar`);
+      await signJar(signer, { input: join(dir, 'app.jar'), output: signed }, { name });
+      const { stdout } = await run('jarsigner', ['-verify', '-verbose', signed]);
+      expect(stdout, `${uri} ${algorithm}`).toContain('jar verified.');
+    }
+  });
+
   it('makes a CSR with the RSA key on the token through HTTP, which openssl req -verify accepts', async () => {
     const client = createRemoteClient({ url, token: admin });
     const signer = await createRemoteSigner(client, 'pkcs11:token=release;object=hsm-legacy', {
@@ -117,6 +141,7 @@ describe(`a server whose keys are on a PKCS#11 token (SoftHSM2, ${dialect})`, ()
   it('refuses a certificate for another key, and changes nothing', async () => {
     const client = createRemoteClient({ url, token: admin });
     const other = await selfSignedThroughServer(client, 'pkcs11:token=release;object=hsm-release');
+    const before = (await client.getKey('pkcs11:token=release;object=hsm-legacy')).certificates;
     const answer = await fetch(
       `${url}/v1/keys/${encodeURIComponent('pkcs11:token=release;object=hsm-legacy')}/certificates`,
       {
@@ -127,7 +152,7 @@ describe(`a server whose keys are on a PKCS#11 token (SoftHSM2, ${dialect})`, ()
     );
     expect(answer.status).toBe(400);
     expect(((await answer.json()) as { code: string }).code).toBe('CERTIFICATE_KEY_MISMATCH');
-    expect((await client.getKey('pkcs11:token=release;object=hsm-legacy')).certificates).toEqual([]);
+    expect((await client.getKey('pkcs11:token=release;object=hsm-legacy')).certificates).toEqual(before);
   });
 
   it('stops at start with one clear error when the PIN is wrong, leaving nothing open', () => {
