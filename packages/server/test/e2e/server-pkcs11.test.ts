@@ -101,28 +101,26 @@ describe(`a server whose keys are on a PKCS#11 token (SoftHSM2, ${dialect})`, ()
     expect(verified.ok, verified.output).toBe(true);
   });
 
-  it('signs a JAR through HTTP with the token’s EC key, and with its RSA key in PKCS#1 and PSS; jarsigner verifies', async () => {
+  it('signs JARs through HTTP with the token’s EC key and its RSA key (PKCS#1 and PSS): nested folders, already signed by jarsigner, 10,000 entries; jarsigner verifies each', async () => {
     const client = createRemoteClient({ url, token: admin });
     const rsa = 'pkcs11:token=release;object=hsm-legacy';
     if ((await client.getKey(rsa)).certificates.length === 0)
       await client.setCertificates(rsa, [await selfSignedThroughServer(client, rsa)]);
-    const classes = join(dir, 'classes');
-    await mkdir(join(classes, 'com/acme/app/util'), { recursive: true });
-    await writeFile(join(classes, 'com/acme/app/Main.class'), 'pretend bytecode\n');
-    await writeFile(join(classes, 'com/acme/app/util/Strings.class'), 'more bytecode\n');
-    await run('jar', ['cf', join(dir, 'app.jar'), '-C', classes, '.']);
+    const jars = await buildJars(dir);
     for (const [uri, algorithm, name] of [
       ['pkcs11:token=release;object=hsm-release', 'ecdsa-p256-sha256', 'HSMEC'],
       [rsa, 'rsa-pkcs1-sha256', 'HSMRSA'],
       [rsa, 'rsa-pss-sha256', 'HSMPSS'],
     ] as const) {
       const signer = await createRemoteSigner(client, uri, { algorithm, metadata: { format: 'jar' } });
-      const signed = join(dir, `app-${name}.jar`);
-      await signJar(signer, { input: join(dir, 'app.jar'), output: signed }, { name });
-      const { stdout } = await run('jarsigner', ['-verify', '-verbose', signed]);
-      expect(stdout, `${uri} ${algorithm}`).toContain('jar verified.');
+      for (const jar of jars) {
+        const signed = jar.replace(/\.jar$/, `-${name}.jar`);
+        await signJar(signer, { input: jar, output: signed }, { name });
+        const { stdout } = await run('jarsigner', ['-verify', signed], { maxBuffer: 64 << 20 });
+        expect(stdout, `${jar} ${algorithm}`).toContain('jar verified.');
+      }
     }
-  });
+  }, 120_000);
 
   it('makes a CSR with the RSA key on the token through HTTP, which openssl req -verify accepts', async () => {
     const client = createRemoteClient({ url, token: admin });
@@ -164,4 +162,47 @@ describe(`a server whose keys are on a PKCS#11 token (SoftHSM2, ${dialect})`, ()
 async function selfSignedThroughServer(client: ReturnType<typeof createRemoteClient>, uri: string) {
   const signer = await createRemoteSigner(client, uri, { metadata: { format: 'x509' } });
   return issueSelfSignedCertificate(signer, { subject: { commonName: `Signet test ${uri}` } });
+}
+
+/** JARs as the JDK makes them: nested folders; the same, already signed by jarsigner; 10,000 entries. */
+async function buildJars(dir: string): Promise<string[]> {
+  const classes = join(dir, 'classes');
+  await mkdir(join(classes, 'com/acme/app/util'), { recursive: true });
+  await writeFile(join(classes, 'com/acme/app/Main.class'), 'pretend bytecode\n');
+  await writeFile(join(classes, 'com/acme/app/util/Strings.class'), 'more bytecode\n');
+  const [nested, presigned, large] = ['nested.jar', 'presigned.jar', 'large.jar'].map((n) => join(dir, n)) as [
+    string,
+    string,
+    string,
+  ];
+  await run('jar', ['cf', nested, '-C', classes, '.']);
+  await run('jar', ['cf', presigned, '-C', classes, '.']);
+  const store = join(dir, 'presigner.p12');
+  const pass = ['-storepass', 'changeit'];
+  await run('keytool', [
+    '-genkeypair',
+    '-keystore',
+    store,
+    '-storetype',
+    'PKCS12',
+    ...pass,
+    '-alias',
+    'pre',
+    '-keyalg',
+    'EC',
+    '-dname',
+    'CN=Presigner',
+  ]);
+  await run('jarsigner', ['-keystore', store, ...pass, presigned, 'pre']);
+  const many = join(dir, 'many');
+  for (let folder = 0; folder < 100; folder++) {
+    await mkdir(join(many, `p${folder}`), { recursive: true });
+    await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        writeFile(join(many, `p${folder}`, `C${i}.class`), `class ${folder}.${i}\n`),
+      ),
+    );
+  }
+  await run('jar', ['cf', large, '-C', many, '.'], { maxBuffer: 64 << 20 });
+  return [nested, presigned, large];
 }
