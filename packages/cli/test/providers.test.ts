@@ -2,6 +2,7 @@ import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { opensslVerifiesCms } from '@signet/sdk/testing';
 import { json, sandbox, TEST_SCRYPT, tool, type CliResult, type Sandbox } from './helpers/cli.js';
 import { createToken, MODULE, toolKeyPair } from './helpers/softhsm.js';
 
@@ -121,19 +122,12 @@ describe('signet with the key providers config.yaml names', () => {
       expect(cert.code, cert.stderr).toBe(0);
       const sign = await box.cli(['sign', 'app.bin', '--key', EC_KEY, '--format', 'cms']);
       expect(sign.code, sign.stderr).toBe(0);
-      const check = await tool(
-        'openssl',
-        ['cms', '-verify', '-binary', '-inform', 'DER', '-in', 'app.bin.p7s', '-content', 'app.bin'].concat([
-          '-CAfile',
-          'release.pem',
-          '-purpose',
-          'any',
-          '-out',
-          '/dev/null',
-        ]),
-        box.cwd,
-      );
-      expect(check.stderr).toContain('Verification successful');
+      const check = await opensslVerifiesCms({
+        signature: join(box.cwd, 'app.bin.p7s'),
+        content: join(box.cwd, 'app.bin'),
+        caFile: join(box.cwd, 'release.pem'),
+      });
+      expect(check.ok, check.output).toBe(true);
       expect((await box.cli(['verify', 'app.bin', '--key', EC_KEY])).code).toBe(0);
     });
 
@@ -184,19 +178,12 @@ describe('signet with the key providers config.yaml names', () => {
       const embedded = await openssl('pkcs7', '-inform', 'DER', '-in', 'app.chain.p7s', '-print_certs', '-noout');
       expect(embedded.match(/^subject=/gm)).toHaveLength(2);
       // Only the root is trusted: the signature verifies because it carries the issuing CA.
-      const check = await tool(
-        'openssl',
-        ['cms', '-verify', '-binary', '-inform', 'DER', '-in', 'app.chain.p7s', '-content', 'app.bin'].concat([
-          '-CAfile',
-          'root.pem',
-          '-purpose',
-          'any',
-          '-out',
-          '/dev/null',
-        ]),
-        box.cwd,
-      );
-      expect(check.stderr).toContain('Verification successful');
+      const check = await opensslVerifiesCms({
+        signature: join(box.cwd, 'app.chain.p7s'),
+        content: join(box.cwd, 'app.bin'),
+        caFile: join(box.cwd, 'root.pem'),
+      });
+      expect(check.ok, check.output).toBe(true);
       const verify = await box.cli(['verify', 'app.bin', '--signature', 'app.chain.p7s', '--ca', 'root.pem']);
       expect(verify.code, verify.stderr).toBe(0);
     });
@@ -230,19 +217,12 @@ describe('signet with the key providers config.yaml names', () => {
       });
       const sign = await vault(['sign', 'app.bin', '--key', 'vault://box', '--out', 'app.vault.p7s']);
       expect(sign.code, sign.stderr).toBe(0);
-      const check = await tool(
-        'openssl',
-        ['cms', '-verify', '-binary', '-inform', 'DER', '-in', 'app.vault.p7s', '-content', 'app.bin'].concat([
-          '-CAfile',
-          'box.pem',
-          '-purpose',
-          'any',
-          '-out',
-          '/dev/null',
-        ]),
-        box.cwd,
-      );
-      expect(check.stderr).toContain('Verification successful');
+      const check = await opensslVerifiesCms({
+        signature: join(box.cwd, 'app.vault.p7s'),
+        content: join(box.cwd, 'app.bin'),
+        caFile: join(box.cwd, 'box.pem'),
+      });
+      expect(check.ok, check.output).toBe(true);
     });
   });
 

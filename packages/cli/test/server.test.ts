@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { opensslVerifiesCms } from '@signet/sdk/testing';
 import { EXIT } from '../src/exit-codes.js';
 import { json, sandbox, tool, type CliResult, type Sandbox } from './helpers/cli.js';
 import { startServer, type LiveServer } from './helpers/server.js';
@@ -195,28 +196,12 @@ describe.skipIf(!sqlite)('signet against a live signet-server', () => {
       expect(signed.code, signed.stderr).toBe(0);
       const certificate = await as('releaser', ['keys', 'show', 'soft://signing', '--certificate']);
       await writeFile(join(box.cwd, 'signing.pem'), certificate.stdout);
-      const verified = await tool(
-        'openssl',
-        [
-          'cms',
-          '-verify',
-          '-binary',
-          '-inform',
-          'DER',
-          '-in',
-          'installer.txt.p7s',
-          '-content',
-          'installer.txt',
-          '-CAfile',
-          'signing.pem',
-          '-purpose',
-          'any',
-          '-out',
-          '/dev/null',
-        ],
-        box.cwd,
-      );
-      expect(verified.stderr).toContain('Verification successful');
+      const verified = await opensslVerifiesCms({
+        signature: join(box.cwd, 'installer.txt.p7s'),
+        content: join(box.cwd, 'installer.txt'),
+        caFile: join(box.cwd, 'signing.pem'),
+      });
+      expect(verified.ok, verified.output).toBe(true);
       expect(await readdir(join(box.home, 'pending'))).toEqual([]); // signed: nothing is kept
     });
 
@@ -413,28 +398,12 @@ describe.skipIf(!sqlite)('signet against a live signet-server', () => {
 
       await writeFile(join(box.cwd, 'chained.txt'), 'chained release\n');
       expect((await as('signer', ['sign', 'chained.txt', '--key', 'soft://signing'])).code).toBe(0);
-      const verified = await tool(
-        'openssl',
-        [
-          'cms',
-          '-verify',
-          '-binary',
-          '-inform',
-          'DER',
-          '-in',
-          'chained.txt.p7s',
-          '-content',
-          'chained.txt',
-          '-CAfile',
-          'ca.pem',
-          '-purpose',
-          'any',
-          '-out',
-          '/dev/null',
-        ],
-        box.cwd,
-      );
-      expect(verified.stderr).toContain('Verification successful');
+      const verified = await opensslVerifiesCms({
+        signature: join(box.cwd, 'chained.txt.p7s'),
+        content: join(box.cwd, 'chained.txt'),
+        caFile: join(box.cwd, 'ca.pem'),
+      });
+      expect(verified.ok, verified.output).toBe(true);
     });
   });
 
