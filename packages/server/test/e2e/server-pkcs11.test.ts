@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -11,7 +11,7 @@ import { isSignetError } from '@signet/sdk';
 import { signCms } from '@signet/sdk/formats/cms';
 import { signJar } from '@signet/sdk/formats/jar';
 import { createRemoteClient, createRemoteSigner } from '@signet/sdk/remote';
-import { createCertificateRequest, issueSelfSignedCertificate, toPem } from '@signet/sdk/x509';
+import { createCertificateRequest, fromPem, issueSelfSignedCertificate, toPem } from '@signet/sdk/x509';
 import { serverConfigSchema } from '../../src/config/schema.js';
 import { createSignetServer, type SignetServer } from '../../src/server.js';
 import { DIALECTS, freshPostgresSchema, POSTGRES_URL } from '../helpers/databases.js';
@@ -103,12 +103,14 @@ describe(`a server whose keys are on a PKCS#11 token (SoftHSM2, ${dialect})`, ()
 
   it('signs JARs through HTTP with the token’s EC key and its RSA key (PKCS#1 and PSS): nested folders, already signed by jarsigner, 10,000 entries; jarsigner verifies each', async () => {
     const client = createRemoteClient({ url, token: admin });
+    const ec = 'pkcs11:token=release;object=hsm-release';
     const rsa = 'pkcs11:token=release;object=hsm-legacy';
-    if ((await client.getKey(rsa)).certificates.length === 0)
-      await client.setCertificates(rsa, [await selfSignedThroughServer(client, rsa)]);
-    const jars = await buildJars(dir);
+    // -strict wants a CA-issued code-signing certificate: a CA made with openssl certifies both
+    // HSM keys from CSRs signed through the server, and a truststore holds the CA for jarsigner.
+    const trust = await certifyByCa(dir, client, [ec, rsa]);
+    const jars = await buildJars(dir, trust[1]!);
     for (const [uri, algorithm, name] of [
-      ['pkcs11:token=release;object=hsm-release', 'ecdsa-p256-sha256', 'HSMEC'],
+      [ec, 'ecdsa-p256-sha256', 'HSMEC'],
       [rsa, 'rsa-pkcs1-sha256', 'HSMRSA'],
       [rsa, 'rsa-pss-sha256', 'HSMPSS'],
     ] as const) {
@@ -116,7 +118,7 @@ describe(`a server whose keys are on a PKCS#11 token (SoftHSM2, ${dialect})`, ()
       for (const jar of jars) {
         const signed = jar.replace(/\.jar$/, `-${name}.jar`);
         await signJar(signer, { input: jar, output: signed }, { name });
-        const { stdout } = await run('jarsigner', ['-verify', signed], { maxBuffer: 64 << 20 });
+        const { stdout } = await run('jarsigner', ['-verify', '-strict', ...trust, signed], { maxBuffer: 64 << 20 });
         expect(stdout, `${jar} ${algorithm}`).toContain('jar verified.');
       }
     }
@@ -165,7 +167,7 @@ async function selfSignedThroughServer(client: ReturnType<typeof createRemoteCli
 }
 
 /** JARs as the JDK makes them: nested folders; the same, already signed by jarsigner; 10,000 entries. */
-async function buildJars(dir: string): Promise<string[]> {
+async function buildJars(dir: string, trustStore: string): Promise<string[]> {
   const classes = join(dir, 'classes');
   await mkdir(join(classes, 'com/acme/app/util'), { recursive: true });
   await writeFile(join(classes, 'com/acme/app/Main.class'), 'pretend bytecode\n');
@@ -194,6 +196,31 @@ async function buildJars(dir: string): Promise<string[]> {
     'CN=Presigner',
   ]);
   await run('jarsigner', ['-keystore', store, ...pass, presigned, 'pre']);
+  // The first signer is self-signed: -strict wants it trusted too.
+  await run('keytool', [
+    '-exportcert',
+    '-keystore',
+    store,
+    ...pass,
+    '-alias',
+    'pre',
+    '-rfc',
+    '-file',
+    join(dir, 'presigner.pem'),
+  ]);
+  await run('keytool', [
+    '-importcert',
+    '-noprompt',
+    '-alias',
+    'pre',
+    '-file',
+    join(dir, 'presigner.pem'),
+    '-keystore',
+    trustStore,
+    '-storetype',
+    'PKCS12',
+    ...pass,
+  ]);
   const many = join(dir, 'many');
   for (let folder = 0; folder < 100; folder++) {
     await mkdir(join(many, `p${folder}`), { recursive: true });
@@ -205,4 +232,84 @@ async function buildJars(dir: string): Promise<string[]> {
   }
   await run('jar', ['cf', large, '-C', many, '.'], { maxBuffer: 64 << 20 });
   return [nested, presigned, large];
+}
+
+/**
+ * A CA made with openssl issues code-signing certificates for `keys` from CSRs signed through the
+ * server; each chain is attached to its key. Returns jarsigner's truststore arguments.
+ */
+async function certifyByCa(dir: string, client: ReturnType<typeof createRemoteClient>, keys: readonly string[]) {
+  const ca = join(dir, 'jar-ca');
+  await run('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-subj',
+    '/CN=JAR test CA',
+    '-keyout',
+    `${ca}.key`,
+    '-out',
+    `${ca}.pem`,
+    '-days',
+    '2',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign',
+  ]);
+  await writeFile(
+    `${ca}.ext`,
+    'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=codeSigning\n',
+  );
+  for (const [i, uri] of keys.entries()) {
+    const signer = await createRemoteSigner(client, uri, { metadata: { format: 'csr' } });
+    const csr = join(dir, `jar-key-${i}.csr`);
+    await writeFile(
+      csr,
+      toPem('CERTIFICATE REQUEST', await createCertificateRequest(signer, { subject: { commonName: `HSM key ${i}` } })),
+    );
+    const leaf = join(dir, `jar-key-${i}.pem`);
+    await run('openssl', [
+      'x509',
+      '-req',
+      '-in',
+      csr,
+      '-CA',
+      `${ca}.pem`,
+      '-CAkey',
+      `${ca}.key`,
+      '-set_serial',
+      String(100 + i),
+      '-days',
+      '2',
+      '-extfile',
+      `${ca}.ext`,
+      '-out',
+      leaf,
+    ]);
+    await client.setCertificates(uri, [
+      ...fromPem(await readFile(leaf, 'utf8'), 'CERTIFICATE'),
+      ...fromPem(await readFile(`${ca}.pem`, 'utf8'), 'CERTIFICATE'),
+    ]);
+  }
+  const store = join(dir, 'jar-trust.p12');
+  await run('keytool', [
+    '-importcert',
+    '-noprompt',
+    '-alias',
+    'ca',
+    '-file',
+    `${ca}.pem`,
+    '-keystore',
+    store,
+    '-storetype',
+    'PKCS12',
+    '-storepass',
+    'changeit',
+  ]);
+  return ['-keystore', store, '-storepass', 'changeit'];
 }
