@@ -10,6 +10,8 @@ export const TOOLS = {
   jarsigner: 'openjdk-17-jdk-headless', // JAR signatures (jar, jarsigner)
   gpg: 'gnupg', // OpenPGP signatures
   sq: 'sq', // OpenPGP signatures, a second verifier
+  osslsigncode: 'osslsigncode', // Authenticode signatures
+  'x86_64-w64-mingw32-gcc': 'gcc-mingw-w64', // real PE files to sign, 32- and 64-bit
 };
 
 export function missingTools(tools = TOOLS) {
