@@ -10,6 +10,7 @@ export default defineConfig({
     'formats/jar': 'src/formats/jar/index.ts',
     timestamp: 'src/timestamp/index.ts',
     'formats/pgp': 'src/formats/pgp/index.ts',
+    'formats/dsse': 'src/formats/dsse/index.ts',
     policy: 'src/policy/index.ts',
     audit: 'src/audit/index.ts',
     signing: 'src/signing/index.ts',

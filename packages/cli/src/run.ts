@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { SignetError } from '@signet/sdk';
 import { registerApprovals } from './commands/approvals.js';
+import { registerAttest } from './commands/attest.js';
 import { registerAudit } from './commands/audit.js';
 import { registerJobs } from './commands/jobs.js';
 import { registerDigest } from './commands/digest.js';
@@ -84,6 +85,7 @@ export function buildProgram(io: RunIO, act: Act): Command {
     .showSuggestionAfterError(true);
   registerKeys(program, act);
   registerSign(program, act);
+  registerAttest(program, act);
   registerVerify(program, act);
   registerDigest(program, act);
   registerPolicy(program, act);
@@ -133,7 +135,7 @@ function earlyFlags(argv: readonly string[]): GlobalOptions {
 function usageMessage(message: string, argv: readonly string[]): string {
   if (message.includes('Did you mean')) return message;
   const command = argv.find((a) =>
-    ['keys', 'sign', 'verify', 'digest', 'policy', 'audit', 'approvals', 'jobs'].includes(a),
+    ['keys', 'sign', 'attest', 'verify', 'digest', 'policy', 'audit', 'approvals', 'jobs'].includes(a),
   );
   return `${message}; see signet ${command ? `${command} ` : ''}--help`;
 }

@@ -14,10 +14,11 @@ import { pendingSigningTime } from '../pending-signing-time.js';
 import type { Act } from '../run.js';
 import { signJars } from './sign-jar.js';
 import { signPgp } from './sign-pgp.js';
+import { signDsseFiles } from './sign-dsse.js';
 import type { SignatureFormat } from '../signature-file.js';
 
 /** What `signet sign` makes: a signature file beside each input. */
-type SignFormat = SignatureFormat | 'pgp' | 'jar';
+type SignFormat = SignatureFormat | 'pgp' | 'jar' | 'dsse';
 
 interface SignOptions {
   key: string;
@@ -31,7 +32,13 @@ interface SignOptions {
 }
 
 /** A signed JAR replaces its input (as jarsigner does) unless `--out` names another place. */
-const EXTENSIONS: Readonly<Record<SignFormat, string>> = { cms: '.p7s', raw: '.sig', pgp: '.asc', jar: '' };
+const EXTENSIONS: Readonly<Record<SignFormat, string>> = {
+  cms: '.p7s',
+  raw: '.sig',
+  pgp: '.asc',
+  jar: '',
+  dsse: '.sigstore.json',
+};
 const JAR_NAMES = /\.(jar|war|ear|aar)$/i;
 
 /** The format for `names` when `--format` is not given: jar for Java archives, cms for the rest. */
@@ -45,7 +52,9 @@ function detectSignFormat(names: readonly string[]): SignFormat {
 export function registerSign(program: Command, act: Act): void {
   program
     .command('sign')
-    .description('sign JARs in place, or other files into FILE.p7s (CMS), FILE.sig (raw) or FILE.asc (OpenPGP)')
+    .description(
+      'sign JARs in place, or other files into FILE.p7s (CMS), FILE.sig (raw), FILE.asc (OpenPGP) or FILE.sigstore.json (DSSE)',
+    )
     .argument('<file...>', 'files to sign')
     .requiredOption('-k, --key <uri>', 'signing key, e.g. soft://release')
     .addOption(
@@ -54,6 +63,7 @@ export function registerSign(program: Command, act: Act): void {
         'raw',
         'pgp',
         'jar',
+        'dsse',
       ]),
     )
     .option('-a, --algorithm <id>', "signature algorithm (default: the key's)")
@@ -80,6 +90,7 @@ Examples:
   $ signet sign app.tgz --key soft://release --format raw      # app.tgz.sig
   $ signet sign app.jar app.pom --key soft://release --format pgp   # .asc files, as Maven Central wants
   $ signet sign dist/*.jar --key soft://release --out signatures/
+  $ signet sign app.tgz --key soft://release --format dsse     # app.tgz.sigstore.json (in-toto, Sigstore bundle)
   $ openssl cms -verify -binary -inform DER -in app.tgz.p7s -content app.tgz \\
       -CAfile release.pem -purpose any -out /dev/null`,
     )
@@ -102,6 +113,7 @@ async function sign(ctx: Context, names: string[], options: SignOptions): Promis
       : undefined;
 
   if (chosen === 'pgp') return signPgp(ctx, uri, inputs, targets, options);
+  if (chosen === 'dsse') return signDsseFiles(ctx, uri, inputs, targets, options);
   if (chosen === 'jar') {
     return signJars(ctx, uri, inputs, targets, {
       ...(options.algorithm ? { algorithm: options.algorithm } : {}),
