@@ -8,6 +8,7 @@ export default defineConfig({
     'formats/raw': 'src/formats/raw/index.ts',
     'formats/cms': 'src/formats/cms/index.ts',
     'formats/jar': 'src/formats/jar/index.ts',
+    'formats/authenticode': 'src/formats/authenticode/index.ts',
     timestamp: 'src/timestamp/index.ts',
     'formats/pgp': 'src/formats/pgp/index.ts',
     'formats/dsse': 'src/formats/dsse/index.ts',
