@@ -12,13 +12,14 @@ import { keySigner } from '../key-signer.js';
 import { table, type Result } from '../output.js';
 import { pendingSigningTime } from '../pending-signing-time.js';
 import type { Act } from '../run.js';
+import { signPeFiles } from './sign-authenticode.js';
 import { signJars } from './sign-jar.js';
 import { signPgp } from './sign-pgp.js';
 import { signDsseFiles } from './sign-dsse.js';
 import type { SignatureFormat } from '../signature-file.js';
 
 /** What `signet sign` makes: a signature file beside each input. */
-type SignFormat = SignatureFormat | 'pgp' | 'jar' | 'dsse';
+type SignFormat = SignatureFormat | 'pgp' | 'jar' | 'dsse' | 'authenticode';
 
 interface SignOptions {
   key: string;
@@ -29,6 +30,7 @@ interface SignOptions {
   force?: boolean;
   timestamp: string[];
   signerName?: string;
+  nested?: boolean;
 }
 
 /** A signed JAR replaces its input (as jarsigner does) unless `--out` names another place. */
@@ -38,33 +40,38 @@ const EXTENSIONS: Readonly<Record<SignFormat, string>> = {
   pgp: '.asc',
   jar: '',
   dsse: '.sigstore.json',
+  authenticode: '',
 };
-const JAR_NAMES = /\.(jar|war|ear|aar)$/i;
 
-/** The format for `names` when `--format` is not given: jar for Java archives, cms for the rest. */
+/** Formats whose signature goes into the file itself, by file name: the rest default to cms. */
+const EMBEDDED: ReadonlyArray<readonly [RegExp, SignFormat]> = [
+  [/\.(jar|war|ear|aar)$/i, 'jar'],
+  [/\.(exe|dll|sys|ocx|cpl|scr|efi)$/i, 'authenticode'],
+];
+
+/** The format for `names` when `--format` is not given: jar, authenticode, else cms. */
 function detectSignFormat(names: readonly string[]): SignFormat {
-  const jars = names.filter((name) => JAR_NAMES.test(name)).length;
-  if (jars === 0) return 'cms';
-  if (jars === names.length) return 'jar';
-  throw new SignetError('INVALID_ARGUMENT', 'Some files are JARs and some are not: sign them apart, or give --format');
+  const formats = new Set(names.map((name) => EMBEDDED.find(([pattern]) => pattern.test(name))?.[1] ?? 'cms'));
+  if (formats.size === 1) return [...formats][0]!;
+  throw new SignetError(
+    'INVALID_ARGUMENT',
+    `These files want different formats (${[...formats].join(', ')}): sign them apart, or give --format`,
+  );
 }
 
 export function registerSign(program: Command, act: Act): void {
   program
     .command('sign')
     .description(
-      'sign JARs in place, or other files into FILE.p7s (CMS), FILE.sig (raw), FILE.asc (OpenPGP) or FILE.sigstore.json (DSSE)',
+      'sign JARs and Windows executables in place, or other files into FILE.p7s (CMS), FILE.sig (raw), FILE.asc (OpenPGP) or FILE.sigstore.json (DSSE)',
     )
     .argument('<file...>', 'files to sign')
     .requiredOption('-k, --key <uri>', 'signing key, e.g. soft://release')
     .addOption(
-      new Option('-f, --format <format>', 'signature format (default: jar for .jar/.war/.ear/.aar, else cms)').choices([
-        'cms',
-        'raw',
-        'pgp',
-        'jar',
-        'dsse',
-      ]),
+      new Option(
+        '-f, --format <format>',
+        'signature format (default: jar for .jar/.war/.ear/.aar, authenticode for .exe/.dll/.sys, else cms)',
+      ).choices(['cms', 'raw', 'pgp', 'jar', 'authenticode', 'dsse']),
     )
     .option('-a, --algorithm <id>', "signature algorithm (default: the key's)")
     .option('-o, --out <path>', 'output file, or a folder for several files')
@@ -76,6 +83,7 @@ export function registerSign(program: Command, act: Act): void {
       (value: string, all: string[]) => [...all, value],
       [],
     )
+    .option('--nested', 'authenticode: keep an existing signature and add this one beside it')
     .option('--signer-name <name>', "jar: the signature files' name in META-INF (default: from the key name)")
     .addHelpText(
       'after',
@@ -87,6 +95,7 @@ OpenPGP signatures verify with the key "signet keys export-pgp" writes (gpg --im
 Examples:
   $ signet sign app.tgz --key soft://release                   # app.tgz.p7s
   $ signet sign app.jar --key soft://release --timestamp https://tsa.example/tsr   # signed in place
+  $ signet sign setup.exe --key soft://release --timestamp https://tsa.example/tsr # Authenticode, in place
   $ signet sign app.tgz --key soft://release --format raw      # app.tgz.sig
   $ signet sign app.jar app.pom --key soft://release --format pgp   # .asc files, as Maven Central wants
   $ signet sign dist/*.jar --key soft://release --out signatures/
@@ -104,9 +113,13 @@ async function sign(ctx: Context, names: string[], options: SignOptions): Promis
   const inputs = await statInputs(ctx, names);
   const chosen = options.format ?? detectSignFormat(names);
   const targets = await outputTargets(ctx, inputs, { ...options, format: chosen });
-  if (chosen !== 'jar' || options.out !== undefined) await assertWritable(targets, force);
-  if (options.timestamp.length > 0 && chosen !== 'cms' && chosen !== 'jar')
-    throw new SignetError('INVALID_ARGUMENT', `--timestamp applies to cms and jar signatures, not ${chosen}`);
+  const inPlace = EXTENSIONS[chosen] === '' && options.out === undefined;
+  if (!inPlace) await assertWritable(targets, force);
+  if (options.timestamp.length > 0 && !['cms', 'jar', 'authenticode'].includes(chosen))
+    throw new SignetError(
+      'INVALID_ARGUMENT',
+      `--timestamp applies to cms, jar and authenticode signatures, not ${chosen}`,
+    );
   const cms =
     options.timestamp.length > 0
       ? { timestamp: { client: createTimestampClient({ urls: options.timestamp }) } }
@@ -114,6 +127,13 @@ async function sign(ctx: Context, names: string[], options: SignOptions): Promis
 
   if (chosen === 'pgp') return signPgp(ctx, uri, inputs, targets, options);
   if (chosen === 'dsse') return signDsseFiles(ctx, uri, inputs, targets, options);
+  if (chosen === 'authenticode') {
+    return signPeFiles(ctx, uri, inputs, targets, {
+      ...(options.algorithm ? { algorithm: options.algorithm } : {}),
+      ...(options.nested ? { nested: true } : {}),
+      ...(cms ? { timestamp: cms.timestamp } : {}),
+    });
+  }
   if (chosen === 'jar') {
     return signJars(ctx, uri, inputs, targets, {
       ...(options.algorithm ? { algorithm: options.algorithm } : {}),
@@ -200,8 +220,8 @@ async function outputTargets(
 ): Promise<Omit<OutputFile, 'data'>[]> {
   const extension = EXTENSIONS[options.format];
   let targets: Omit<OutputFile, 'data'>[];
-  // In place: each JAR is its own output.
-  if (options.format === 'jar' && options.out === undefined) return inputs.map(({ name, path }) => ({ name, path }));
+  // In place (JARs, PE files): each file is its own output.
+  if (extension === '' && options.out === undefined) return inputs.map(({ name, path }) => ({ name, path }));
   if (options.out === undefined) {
     targets = inputs.map((input) => ({ name: input.name + extension, path: input.path + extension }));
   } else {

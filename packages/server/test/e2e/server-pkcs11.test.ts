@@ -9,8 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { opensslVerifiesCms } from '@signet/sdk/testing';
 import { isSignetError } from '@signet/sdk';
 import { signCms } from '@signet/sdk/formats/cms';
+import { signAuthenticode } from '@signet/sdk/formats/authenticode';
 import { signJar } from '@signet/sdk/formats/jar';
 import { createRemoteClient, createRemoteSigner } from '@signet/sdk/remote';
+import { createTimestampClient } from '@signet/sdk/timestamp';
 import { createCertificateRequest, fromPem, issueSelfSignedCertificate, toPem } from '@signet/sdk/x509';
 import { serverConfigSchema } from '../../src/config/schema.js';
 import { createSignetServer, type SignetServer } from '../../src/server.js';
@@ -123,6 +125,41 @@ describe(`a server whose keys are on a PKCS#11 token (SoftHSM2, ${dialect})`, ()
       }
     }
   }, 120_000);
+
+  it('signs 32- and 64-bit Windows executables through HTTP with the token’s EC and RSA keys, timestamped by the server’s TSA; osslsigncode verifies each, and a changed byte fails', async () => {
+    const client = createRemoteClient({ url, token: admin });
+    const source = join(dir, 'hello.c');
+    await writeFile(source, 'int main(void) { return 0; }\n');
+    const tsa = join(dir, 'tsa.pem');
+    await writeFile(tsa, toPem('CERTIFICATE', (await client.getKey('soft://tsa')).certificates[0]!));
+    const timestamp = { client: createTimestampClient({ urls: [`${url}/v1/timestamp`] }) };
+    for (const [compiler, bits] of [
+      ['i686-w64-mingw32-gcc', '32'],
+      ['x86_64-w64-mingw32-gcc', '64'],
+    ] as const) {
+      const exe = join(dir, `hello${bits}.exe`);
+      await run(compiler, ['-O2', '-o', exe, source]);
+      for (const [uri, algorithm] of [
+        ['pkcs11:token=release;object=hsm-release', 'ecdsa-p256-sha256'],
+        ['pkcs11:token=release;object=hsm-legacy', 'rsa-pkcs1-sha256'],
+      ] as const) {
+        const signer = await createRemoteSigner(client, uri, { algorithm, metadata: { format: 'authenticode' } });
+        const signed = exe.replace(/\.exe$/, `-${algorithm}.exe`);
+        await signAuthenticode(signer, { input: exe, output: signed }, { timestamp });
+        const chain = join(dir, 'jar-ca.pem'); // the CA that certified both keys (the JAR test above)
+        const { stdout } = await run('osslsigncode', ['verify', '-in', signed, '-CAfile', chain, '-TSA-CAfile', tsa]);
+        expect(stdout, `${bits}-bit ${algorithm}`).toContain('Signature verification: ok');
+        expect(stdout).toContain('Timestamp Server Signature verification: ok');
+      }
+    }
+    const tampered = join(dir, 'hello64-ecdsa-p256-sha256.exe');
+    const bytes = await readFile(tampered);
+    bytes[0x200] = bytes[0x200]! ^ 0xff;
+    await writeFile(tampered, bytes);
+    await expect(
+      run('osslsigncode', ['verify', '-in', tampered, '-CAfile', join(dir, 'jar-ca.pem'), '-TSA-CAfile', tsa]),
+    ).rejects.toThrow();
+  });
 
   it('makes a CSR with the RSA key on the token through HTTP, which openssl req -verify accepts', async () => {
     const client = createRemoteClient({ url, token: admin });
