@@ -140,3 +140,21 @@ describe('attestations through the CLI: attest and sign --format dsse', () => {
     await expect(readFile(join(box.cwd, 'never.sigstore.json'))).rejects.toThrow();
   });
 });
+
+describe('signet attest with a key sigstore cannot check', () => {
+  it('still writes a valid DSSE bundle, and warns on stderr that sigstore will refuse it', async () => {
+    const box = await sandbox();
+    expect((await box.cli(['keys', 'create', 'p384', '--type', 'ec-p384'])).code).toBe(0);
+    await writeFile(join(box.cwd, 'app.tgz'), 'release\n');
+    const attested = await box.cli([
+      'attest',
+      '--key',
+      'p384',
+      '--predicate-type',
+      'https://example.com/t/v1',
+      'app.tgz',
+    ]);
+    expect(attested.code, attested.stderr).toBe(0);
+    expect(attested.stderr).toContain("sigstore's verifier accepts DSSE bundles signed with ecdsa-p256-sha256");
+  });
+});

@@ -6,6 +6,7 @@ import type { Context } from '../context.js';
 import { keyUri } from '../describe.js';
 import { assertWritable, digestInputs, readInput, statInputs, writeOutputs } from '../files.js';
 import { keySigner } from '../key-signer.js';
+import { warnIfSigstoreRefuses } from '../sigstore-compat.js';
 import type { Result } from '../output.js';
 import type { Act } from '../run.js';
 import { attestationBundle } from './sign-dsse.js';
@@ -67,6 +68,7 @@ async function attest(ctx: Context, names: string[], options: AttestOptions): Pr
     format: 'dsse',
     ...(options.algorithm ? { algorithm: options.algorithm } : {}),
   });
+  warnIfSigstoreRefuses(ctx, signer);
   // One signature covers every subject: the audit log names them all, with the digest of the one.
   const artifact = {
     name: subjects.map((s) => s.name).join(', '),

@@ -10,6 +10,7 @@ import {
 import type { Context } from '../context.js';
 import { digestInputs, writeOutputs, type InputFile, type OutputFile } from '../files.js';
 import { keySigner } from '../key-signer.js';
+import { warnIfSigstoreRefuses } from '../sigstore-compat.js';
 import { table, type Result } from '../output.js';
 
 /**
@@ -45,6 +46,7 @@ export async function signDsseFiles(
     format: 'dsse',
     ...(options.algorithm ? { algorithm: options.algorithm } : {}),
   });
+  warnIfSigstoreRefuses(ctx, signer);
   const digests = (await digestInputs(ctx, inputs, 'sha256')).map((d) => Buffer.from(d).toString('hex'));
   const hint = publicKeyHint(signer.key.publicKey);
   const bundles = await Promise.all(
