@@ -1,16 +1,14 @@
-import { basename } from 'node:path';
-import { SignetError } from '@signet/sdk';
-import { signAuthenticode, type AuthenticodeSignResult } from '@signet/sdk/formats/authenticode';
+import { signAuthenticode } from '@signet/sdk/formats/authenticode';
 import type { CmsTimestamper } from '@signet/sdk/formats/cms';
 import type { Context } from '../context.js';
 import type { InputFile, OutputFile } from '../files.js';
-import { keySigner } from '../key-signer.js';
-import { table, type Result } from '../output.js';
+import type { Result } from '../output.js';
+import { signInPlace } from './sign-in-place.js';
+import { signedSummary } from './sign-summary.js';
 
 /**
  * `signet sign --format authenticode`: signs Windows executables and DLLs in place (or into
- * `--out`). The Authenticode digest is computed here; only the signed attributes' digest goes to
- * the key, through the engine (one request per file).
+ * `--out`); the Authenticode digest is computed here, only the signed attributes' digest travels.
  */
 export async function signPeFiles(
   ctx: Context,
@@ -19,59 +17,27 @@ export async function signPeFiles(
   targets: readonly Omit<OutputFile, 'data'>[],
   options: { algorithm?: string; nested?: boolean; timestamp?: CmsTimestamper },
 ): Promise<Result> {
-  const { signer, viaEngine } = await keySigner(ctx, uri, {
+  const { signer, results } = await signInPlace(ctx, uri, inputs, targets, {
     format: 'authenticode',
     ...(options.algorithm ? { algorithm: options.algorithm } : {}),
+    signOne: (forFile, input, output, onProgress) =>
+      signAuthenticode(
+        forFile,
+        { input: input.path, output },
+        {
+          ...(options.nested ? { nested: true } : {}),
+          ...(options.timestamp ? { timestamp: options.timestamp } : {}),
+          signal: ctx.signal,
+          onProgress: (done) => onProgress(done),
+        },
+      ),
   });
-  if (signer.key.certificates.length === 0) {
-    throw new SignetError(
-      'INVALID_ARGUMENT',
-      `${uri} has no certificate, which an Authenticode signature carries: run "signet keys cert ${uri}" or "signet keys import-cert" first`,
-    );
-  }
-  const progress = ctx.progress(
-    inputs.reduce((sum, input) => sum + input.size, 0),
-    'signing',
-  );
-  const results: AuthenticodeSignResult[] = [];
-  try {
-    let before = 0;
-    for (const [i, input] of inputs.entries()) {
-      results.push(
-        await signAuthenticode(
-          viaEngine.forArtifact({ name: basename(input.name) }),
-          { input: input.path, output: targets[i]!.path },
-          {
-            ...(options.nested ? { nested: true } : {}),
-            ...(options.timestamp ? { timestamp: options.timestamp } : {}),
-            signal: ctx.signal,
-            onProgress: (done) => progress.update(before + done),
-          },
-        ),
-      );
-      before += input.size;
-    }
-  } finally {
-    progress.done();
-  }
-  const how = `${signer.algorithm.id}, authenticode`;
-  return {
-    status: true,
-    text:
-      inputs.length === 1
-        ? `Signed ${inputs[0]!.name} -> ${targets[0]!.name} (${how}, ${results[0]!.kind}${results[0]!.nested ? ', nested' : ''})`
-        : `Signed with ${signer.key.uri} (${how}):\n${table(inputs.map((input, i) => ['  ' + input.name, '->', targets[i]!.name, results[i]!.kind]))}`,
+  return signedSummary(signer, 'authenticode', inputs, targets, (i) => ({
+    text: `${results[i]!.kind}${results[i]!.nested ? ', nested' : ''}`,
     json: {
-      key: signer.key.uri,
-      algorithm: signer.algorithm.id,
-      format: 'authenticode',
-      signatures: inputs.map((input, i) => ({
-        file: input.name,
-        signed: targets[i]!.name,
-        kind: results[i]!.kind,
-        nested: results[i]!.nested,
-        digest: Buffer.from(results[i]!.digest).toString('hex'),
-      })),
+      kind: results[i]!.kind,
+      nested: results[i]!.nested,
+      digest: Buffer.from(results[i]!.digest).toString('hex'),
     },
-  };
+  }));
 }

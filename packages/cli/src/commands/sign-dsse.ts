@@ -11,7 +11,8 @@ import type { Context } from '../context.js';
 import { digestInputs, writeOutputs, type InputFile, type OutputFile } from '../files.js';
 import { keySigner } from '../key-signer.js';
 import { warnIfSigstoreRefuses } from '../sigstore-compat.js';
-import { table, type Result } from '../output.js';
+import type { Result } from '../output.js';
+import { signedSummary } from './sign-summary.js';
 
 /**
  * The predicate type of `signet sign --format dsse`: "this key signed these bytes", nothing more.
@@ -64,22 +65,7 @@ export async function signDsseFiles(
     targets.map((target, i) => ({ ...target, data: bundles[i]! })),
     options.force === true,
   );
-  const how = `${signer.algorithm.id}, dsse`;
-  return {
-    status: true,
-    text:
-      inputs.length === 1
-        ? `Signed ${inputs[0]!.name} -> ${targets[0]!.name} (${how})`
-        : `Signed with ${signer.key.uri} (${how}):\n${table(inputs.map((input, i) => ['  ' + input.name, '->', targets[i]!.name]))}`,
-    json: {
-      key: signer.key.uri,
-      algorithm: signer.algorithm.id,
-      format: 'dsse',
-      signatures: inputs.map((input, i) => ({
-        file: input.name,
-        signature: targets[i]!.name,
-        digest: { algorithm: 'sha256', value: digests[i]! },
-      })),
-    },
-  };
+  return signedSummary(signer, 'dsse', inputs, targets, (i) => ({
+    json: { digest: { algorithm: 'sha256', value: digests[i]! } },
+  }));
 }

@@ -4,7 +4,8 @@ import { createPgpHash, pgpAlgorithmFor, signPgpHash } from '@signet/sdk/formats
 import type { Context } from '../context.js';
 import { ioError, writeOutputs, type InputFile, type OutputFile } from '../files.js';
 import { keySigner } from '../key-signer.js';
-import { table, type Result } from '../output.js';
+import type { Result } from '../output.js';
+import { signedSummary } from './sign-summary.js';
 
 /**
  * `signet sign --format pgp`: detached, armored OpenPGP signatures (`FILE.asc`). Each file is
@@ -63,18 +64,5 @@ export async function signPgp(
     targets.map((target, i) => ({ ...target, data: signatures[i]! })),
     options.force === true,
   );
-  const how = `${signer.algorithm.id}, pgp`;
-  return {
-    status: true,
-    text:
-      inputs.length === 1
-        ? `Signed ${inputs[0]!.name} -> ${targets[0]!.name} (${how})`
-        : `Signed with ${signer.key.uri} (${how}):\n${table(inputs.map((input, i) => ['  ' + input.name, '->', targets[i]!.name]))}`,
-    json: {
-      key: signer.key.uri,
-      algorithm: signer.algorithm.id,
-      format: 'pgp',
-      signatures: inputs.map((input, i) => ({ file: input.name, signature: targets[i]!.name })),
-    },
-  };
+  return signedSummary(signer, 'pgp', inputs, targets);
 }

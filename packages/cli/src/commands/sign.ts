@@ -9,12 +9,13 @@ import type { Context } from '../context.js';
 import { keyUri } from '../describe.js';
 import { assertWritable, digestInputs, statInputs, writeOutputs, type InputFile, type OutputFile } from '../files.js';
 import { keySigner } from '../key-signer.js';
-import { table, type Result } from '../output.js';
+import type { Result } from '../output.js';
 import { pendingSigningTime } from '../pending-signing-time.js';
 import type { Act } from '../run.js';
 import { signPeFiles } from './sign-authenticode.js';
 import { signJars } from './sign-jar.js';
 import { signPgp } from './sign-pgp.js';
+import { signedSummary } from './sign-summary.js';
 import { signDsseFiles } from './sign-dsse.js';
 import type { SignatureFormat } from '../signature-file.js';
 
@@ -179,25 +180,9 @@ async function sign(ctx: Context, names: string[], options: SignOptions): Promis
   });
   await writeOutputs(outputs, force);
 
-  const how = `${signer.algorithm.id}, ${format}`;
-  const text =
-    inputs.length === 1
-      ? `Signed ${inputs[0]!.name} -> ${targets[0]!.name} (${how})`
-      : `Signed with ${signer.key.uri} (${how}):\n${table(inputs.map((input, i) => ['  ' + input.name, '->', targets[i]!.name]))}`;
-  return {
-    status: true,
-    text,
-    json: {
-      key: signer.key.uri,
-      algorithm: signer.algorithm.id,
-      format,
-      signatures: inputs.map((input, i) => ({
-        file: input.name,
-        signature: targets[i]!.name,
-        digest: { algorithm: signer.algorithm.hash, value: Buffer.from(digests[i]!).toString('hex') },
-      })),
-    },
-  };
+  return signedSummary(signer, format, inputs, targets, (i) => ({
+    json: { digest: { algorithm: signer.algorithm.hash, value: Buffer.from(digests[i]!).toString('hex') } },
+  }));
 }
 
 function signDigest(
