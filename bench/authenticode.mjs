@@ -2,13 +2,10 @@
 // over 100 MB (compiled here with a 110 MiB initialized array), with the same RSA-2048 key and
 // certificate chain (software provider vs a PEM key file), SHA-256, no timestamp. Wall time, best
 // of 3, alternating. Both read the whole file, hash it and write a signed copy.
-import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createSigner } from '@signet/sdk';
 import { signAuthenticode } from '@signet/sdk/formats/authenticode';
-import { createSoftKeyProvider } from '@signet/sdk/soft';
-import { issueCertificate, issueSelfSignedCertificate, toPem } from '@signet/sdk/x509';
+import { sharedRsaKey } from './lib/keys.mjs';
 import { exec, fmt, ratio, table } from './lib/measure.mjs';
 
 const RUNS = 3;
@@ -33,38 +30,12 @@ async function buildPe(work) {
   return exe;
 }
 
-/** One RSA-2048 key with a CA-issued certificate, in the software provider and as PEM files. */
-async function keys(work) {
-  const soft = await createSoftKeyProvider({
-    directory: join(work, 'keys'),
-    secret: { passphrase: 'bench' },
-    scryptCost: { N: 1024, r: 8, p: 1 },
-  });
-  const ca = await createSigner(soft, (await soft.generateKey({ name: 'ca', spec: 'ec-p256' })).uri);
-  const caCert = await issueSelfSignedCertificate(ca, {
-    subject: { commonName: 'Bench CA' },
-    certificateAuthority: true,
-  });
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const key = await soft.importKey({ name: 'release', pkcs8: privateKey.export({ format: 'der', type: 'pkcs8' }) });
-  const leaf = await issueCertificate(key.publicKey, {
-    subject: { commonName: 'Bench release' },
-    issuer: { signer: ca, certificate: caCert },
-  });
-  await soft.setCertificates({ key: key.uri, certificates: [leaf, caCert] });
-  const files = { key: join(work, 'key.pem'), certs: join(work, 'chain.pem'), ca: join(work, 'ca.pem') };
-  await writeFile(files.key, privateKey.export({ format: 'pem', type: 'pkcs8' }));
-  await writeFile(files.certs, toPem('CERTIFICATE', leaf) + toPem('CERTIFICATE', caCert));
-  await writeFile(files.ca, toPem('CERTIFICATE', caCert));
-  return { soft, signer: await createSigner(soft, key.uri, { algorithm: 'rsa-pkcs1-sha256' }), files };
-}
-
 export async function benchAuthenticode(dir) {
   const work = await mkdtemp(join(dir, 'authenticode-'));
   try {
     const input = await buildPe(work);
     const bytes = (await stat(input)).size;
-    const { soft, signer, files } = await keys(work);
+    const { soft, signer, files } = await sharedRsaKey(work);
     const ours = join(work, 'ours.exe');
     const theirs = join(work, 'theirs.exe');
     const osslsigncode = async () => {
@@ -72,7 +43,7 @@ export async function benchAuthenticode(dir) {
       await exec('osslsigncode', [
         'sign',
         '-certs',
-        files.certs,
+        files.chain,
         '-key',
         files.key,
         '-h',

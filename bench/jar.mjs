@@ -3,13 +3,10 @@
 // store), SHA-256 digests, no timestamp. Wall time, best of 3, alternating. jarsigner's time
 // includes starting the JVM: a build pays that on each call. Verification is compared too, both
 // sides reading the JAR jarsigner signed.
-import { generateKeyPairSync } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createSigner } from '@signet/sdk';
 import { signJar, verifyJar } from '@signet/sdk/formats/jar';
-import { createSoftKeyProvider } from '@signet/sdk/soft';
-import { issueCertificate, issueSelfSignedCertificate, toPem } from '@signet/sdk/x509';
+import { sharedRsaKey } from './lib/keys.mjs';
 import { exec, fmt, ratio, table } from './lib/measure.mjs';
 
 const ENTRIES = 10_000;
@@ -39,29 +36,9 @@ async function buildJar(work) {
   return jar;
 }
 
-/** One RSA-2048 key with a CA-issued certificate, in the software provider and in a PKCS#12 store. */
+/** The shared RSA-2048 key, also in a PKCS#12 store for jarsigner. */
 async function keys(work) {
-  const soft = await createSoftKeyProvider({
-    directory: join(work, 'keys'),
-    secret: { passphrase: 'bench' },
-    scryptCost: { N: 1024, r: 8, p: 1 },
-  });
-  const ca = await createSigner(soft, (await soft.generateKey({ name: 'ca', spec: 'ec-p256' })).uri);
-  const caCert = await issueSelfSignedCertificate(ca, {
-    subject: { commonName: 'Bench CA' },
-    certificateAuthority: true,
-  });
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const key = await soft.importKey({ name: 'release', pkcs8: privateKey.export({ format: 'der', type: 'pkcs8' }) });
-  const leaf = await issueCertificate(key.publicKey, {
-    subject: { commonName: 'Bench release' },
-    issuer: { signer: ca, certificate: caCert },
-  });
-  await soft.setCertificates({ key: key.uri, certificates: [leaf, caCert] });
-  const files = { key: join(work, 'key.pem'), cert: join(work, 'leaf.pem'), ca: join(work, 'ca.pem') };
-  await writeFile(files.key, privateKey.export({ format: 'pem', type: 'pkcs8' }));
-  await writeFile(files.cert, toPem('CERTIFICATE', leaf));
-  await writeFile(files.ca, toPem('CERTIFICATE', caCert));
+  const { soft, signer, files } = await sharedRsaKey(work);
   const store = join(work, 'release.p12');
   await exec('openssl', [
     'pkcs12',
@@ -79,7 +56,7 @@ async function keys(work) {
     '-passout',
     `pass:${PASS}`,
   ]);
-  return { soft, signer: await createSigner(soft, key.uri, { algorithm: 'rsa-pkcs1-sha256' }), store };
+  return { soft, signer, store };
 }
 
 export async function benchJar(dir) {
