@@ -75,3 +75,24 @@ export async function osslVerify(
     return { code: typeof e.code === 'number' ? e.code : 1, output: (e.stdout ?? '') + (e.stderr ?? '') };
   }
 }
+
+/**
+ * Signs `input` into `output` with osslsigncode itself, under a fresh self-signed key made by
+ * openssl (`rsa:2048` or `EC:prime256v1`): a signature of the peer tool to read or nest beside.
+ * Returns the certificate's PEM file.
+ */
+export async function osslSign(dir: string, name: string, keyType: 'rsa' | 'ec', input: string, output: string) {
+  const [key, cert] = [join(dir, `${name}-key.pem`), join(dir, `${name}-cert.pem`)];
+  const newKey = keyType === 'rsa' ? ['-newkey', 'rsa:2048'] : ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'];
+  await exec(
+    'openssl',
+    ['req', '-x509', ...newKey, '-nodes', '-keyout', key, '-out', cert, '-days', '2'].concat([
+      '-subj',
+      '/CN=osslsigncode signer',
+      '-addext',
+      'extendedKeyUsage=codeSigning',
+    ]),
+  );
+  await exec('osslsigncode', ['sign', '-certs', cert, '-key', key, '-h', 'sha256', '-in', input, '-out', output]);
+  return cert;
+}

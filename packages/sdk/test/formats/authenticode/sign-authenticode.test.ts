@@ -1,16 +1,12 @@
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { signAuthenticode } from '../../../src/formats/authenticode/index.js';
 import { createTimestampClient } from '../../../src/timestamp/index.js';
 import { createSigner, isSignetError, type KeySpec } from '../../helpers/sdk.js';
 import { snapshot } from '../../helpers/temp.js';
 import { createTsaFixture, listenTsa } from '../../timestamp/fixture.js';
-import { createPeFixture, osslVerify, type PeFixture, type Target } from './fixture.js';
-
-const exec = promisify(execFile);
+import { createPeFixture, osslVerify, type PeFixture, type Target, osslSign } from './fixture.js';
 
 const SPECS: readonly KeySpec[] = ['rsa-2048', 'rsa-3072', 'ec-p256', 'ec-p384'];
 
@@ -99,39 +95,8 @@ describe('a PE file signed by signAuthenticode', () => {
   });
 
   it('nests beside a signature osslsigncode made, and both verify', async () => {
-    const key = join(fx.dir, 'ossl-key.pem');
-    const cert = join(fx.dir, 'ossl-cert.pem');
-    await exec('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-      '-subj',
-      '/CN=osslsigncode signer',
-      '-days',
-      '2',
-      '-addext',
-      'extendedKeyUsage=codeSigning',
-    ]);
     const theirs = join(fx.dir, 'ossl-signed.exe');
-    await exec('osslsigncode', [
-      'sign',
-      '-certs',
-      cert,
-      '-key',
-      key,
-      '-h',
-      'sha256',
-      '-in',
-      fx.files['pe32-exe'],
-      '-out',
-      theirs,
-    ]);
+    const cert = await osslSign(fx.dir, 'ossl', 'rsa', fx.files['pe32-exe'], theirs);
     const both = join(fx.dir, 'ossl-and-ours.exe');
     await signAuthenticode(await fx.signer('ec-p256'), { input: theirs, output: both }, { nested: true });
     const bundle = join(fx.dir, 'both-cas.pem');

@@ -1,16 +1,12 @@
-import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { signAuthenticode, verifyAuthenticode } from '../../../src/formats/authenticode/index.js';
 import { createTimestampClient } from '../../../src/timestamp/index.js';
 import { fromPem } from '../../../src/x509/index.js';
 import { isSignetError } from '../../helpers/sdk.js';
 import { createTsaFixture, listenTsa } from '../../timestamp/fixture.js';
-import { createPeFixture, type PeFixture } from './fixture.js';
-
-const exec = promisify(execFile);
+import { createPeFixture, type PeFixture, osslSign } from './fixture.js';
 
 describe('verifyAuthenticode', () => {
   let fx: PeFixture;
@@ -48,39 +44,8 @@ describe('verifyAuthenticode', () => {
   });
 
   it('accepts what osslsigncode signs', async () => {
-    const key = join(fx.dir, 'v-key.pem');
-    const cert = join(fx.dir, 'v-cert.pem');
-    await exec('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-      '-subj',
-      '/CN=osslsigncode signer',
-      '-days',
-      '2',
-    ]);
     const file = join(fx.dir, 'v-ossl.exe');
-    await exec('osslsigncode', [
-      'sign',
-      '-certs',
-      cert,
-      '-key',
-      key,
-      '-h',
-      'sha256',
-      '-in',
-      fx.files['pe32-exe'],
-      '-out',
-      file,
-    ]);
+    const cert = await osslSign(fx.dir, 'v', 'ec', fx.files['pe32-exe'], file);
     const certificate = fromPem(await readFile(cert, 'utf8'), 'CERTIFICATE')[0]!;
     const result = await verifyAuthenticode(file, { trustedCertificates: [certificate] });
     expect(result.signatures.map((s) => [s.signer.subject, s.trusted])).toEqual([['CN=osslsigncode signer', true]]);
